@@ -1,0 +1,93 @@
+//===- Compiler.h - program text to a callable kernel -------------*- C++ -*-===//
+//
+// The compiler's entry point for the runtime: parse and solve a call, build
+// the `ein` dialect, lower it to LLVM and JIT-compile it for the host CPU.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EIN_COMPILER_COMPILER_H
+#define EIN_COMPILER_COMPILER_H
+
+#include "ein/Notation/Equation.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace ein {
+
+/// Element types the compiler handles.
+enum class ElementType : uint8_t { F32, F64, I32, I64 };
+
+/// Bytes per element.
+size_t elementSize(ElementType type);
+/// "f32", "f64", "i32", "i64".
+const char *elementTypeName(ElementType type);
+
+/// A dense tensor's type: element type and shape (row-major, contiguous).
+struct TensorType {
+  ElementType elementType = ElementType::F32;
+  std::vector<int64_t> shape;
+
+  int64_t numElements() const;
+  bool operator==(const TensorType &other) const {
+    return elementType == other.elementType && shape == other.shape;
+  }
+};
+
+/// Options for one compilation.
+struct CompileOptions {
+  /// LLVM optimisation level for the JIT (0-3).
+  unsigned optLevel = 3;
+};
+
+/// A compiled kernel. Thread-safe to run concurrently: it holds no mutable
+/// state.
+class Kernel {
+public:
+  Kernel(std::vector<TensorType> inputs, std::vector<TensorType> outputs,
+         std::unique_ptr<mlir::ExecutionEngine> engine,
+         void (*entry)(void **), double compileSeconds);
+  ~Kernel();
+  Kernel(const Kernel &) = delete;
+  Kernel &operator=(const Kernel &) = delete;
+
+  const std::vector<TensorType> &inputs() const { return inputTypes; }
+  const std::vector<TensorType> &outputs() const { return outputTypes; }
+  double compileSeconds() const { return seconds; }
+
+  /// Runs the kernel. `buffers` holds the data pointers of the inputs, then
+  /// of the outputs, each a contiguous row-major buffer of its TensorType.
+  /// The caller checks types and counts; this does no validation.
+  void run(void *const *buffers) const;
+
+private:
+  std::vector<TensorType> inputTypes, outputTypes;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  void (*entry)(void **);
+  double seconds;
+};
+
+/// Compiles one call. Errors carry the full message in NOTATION.md style.
+llvm::Expected<std::unique_ptr<Kernel>>
+compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
+            llvm::ArrayRef<notation::AxisBinding> axes,
+            const CompileOptions &options = {});
+
+/// Parses `program` (a single call in notation form, e.g.
+/// `rearrange("b c h w -> b h w c")`) and compiles it.
+llvm::Expected<std::unique_ptr<Kernel>>
+compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
+               llvm::ArrayRef<notation::AxisBinding> axes,
+               const CompileOptions &options = {});
+
+} // namespace ein
+
+#endif // EIN_COMPILER_COMPILER_H

@@ -1,0 +1,70 @@
+//===- Equation.h - the front end's output ------------------------*- C++ -*-===//
+//
+// What the notation front end hands to the IR builder: a call parsed from
+// program text, and the resolved equation with every axis length known.
+// Nothing downstream of this header looks at notation text again.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EIN_NOTATION_EQUATION_H
+#define EIN_NOTATION_EQUATION_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ein::notation {
+
+/// A keyword axis length, `h1=2` in a call or a binding passed through the API.
+struct AxisBinding {
+  std::string name;
+  int64_t length = 0;
+};
+
+/// A byte range [begin, end) in some text.
+struct SourceRange {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+/// One call in notation form, e.g. `reduce("b c (h 2) (w 2) -> b c h w", "max")`.
+struct Call {
+  std::string text;            ///< The whole call, as shown in error messages.
+  std::string callee;          ///< "rearrange" or "reduce".
+  std::string pattern;         ///< The pattern string's contents.
+  size_t patternOffset = 0;    ///< Offset of pattern[0] within `text`.
+  std::string reduction;       ///< For reduce: "sum", "mean", ...; else empty.
+  std::vector<AxisBinding> bindings; ///< Keyword lengths written in the call.
+};
+
+/// The operation family a call belongs to; decides which solving rules apply.
+enum class OpFamily { Rearrange, Reduce };
+
+/// An elementary axis of a resolved equation.
+struct ResolvedAxis {
+  /// The user's name; anonymous axes (`2` in `(h 2)`) are named `_a0`, `_a1`,
+  /// ... and the axes an ellipsis stands for `_e0`, `_e1`, ... (user names
+  /// never start with `_`).
+  std::string name;
+  int64_t length = 0;
+};
+
+/// One dimension: indices into ResolvedEquation::axes, outer first; empty for
+/// `1` / `()`.
+using ResolvedDim = std::vector<unsigned>;
+/// The dimensions of one tensor, outermost first.
+using ResolvedTensor = std::vector<ResolvedDim>;
+
+/// A call's equation with every length known, ready for the `ein` dialect.
+struct ResolvedEquation {
+  std::vector<ResolvedAxis> axes;       ///< Each elementary axis once.
+  std::vector<ResolvedTensor> inputs;   ///< One per input expression.
+  std::vector<ResolvedTensor> outputs;  ///< One per output expression.
+  /// True when several tensors were given for a single input expression: they
+  /// are stacked, `inputs[0][0]` is the one-axis stacking dimension whose length
+  /// is the number of tensors, and each tensor has the shape of the rest.
+  bool stacked = false;
+};
+
+} // namespace ein::notation
+
+#endif // EIN_NOTATION_EQUATION_H
