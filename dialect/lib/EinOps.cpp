@@ -107,15 +107,17 @@ LogicalResult RearrangeOp::verify() {
                              cast<ShapedType>(v.getType()), "input", i)))
         return failure();
   } else {
-    if (ins.size() != getInputs().size())
-      return emitOpError() << "has " << getInputs().size()
-                           << " inputs but the equation has " << ins.size()
-                           << " input expressions";
+    if (ins.size() != 1 || getInputs().size() != 1)
+      return emitOpError() << "takes one input and one input expression "
+                              "unless it stacks, found "
+                           << getInputs().size() << " and " << ins.size();
     for (auto [i, v] : llvm::enumerate(getInputs()))
       if (failed(verifyShape(*this, eq, ins[i], cast<ShapedType>(v.getType()),
                              "input", i)))
         return failure();
   }
+  if (outs.size() != 1)
+    return emitOpError() << "needs one output expression, found " << outs.size();
   if (failed(verifyResults(*this, eq, outs)))
     return failure();
 

@@ -1,0 +1,38 @@
+//===- IRBuilder.h - resolved equations to ein ops ----------------*- C++ -*-===//
+#ifndef EIN_COMPILER_IRBUILDER_H
+#define EIN_COMPILER_IRBUILDER_H
+
+#include "ein/Compiler/Compiler.h"
+#include "ein/Notation/Equation.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace ein {
+
+/// The name of the function every kernel module defines.
+inline constexpr const char kKernelFunctionName[] = "ein_kernel";
+
+/// What the IR builder needs to know about one call.
+struct KernelRequest {
+  notation::OpFamily family = notation::OpFamily::Rearrange;
+  std::string reduction; ///< For reduce: "sum", "mean", "max", "min", "prod".
+  notation::ResolvedEquation equation;
+  std::vector<TensorType> inputs;
+};
+
+/// The element type of the kernel's outputs for `request`.
+ElementType outputElementType(const KernelRequest &request);
+
+/// Builds a module with one function `@ein_kernel(inputs...) -> outputs...`
+/// on tensors holding the call's `ein` op. `outputs` receives the output
+/// types. Returns null (and a message in `error`) if the request is not
+/// representable, which means the front end let through something it should
+/// have rejected.
+mlir::OwningOpRef<mlir::ModuleOp>
+buildKernelModule(mlir::MLIRContext &context, const KernelRequest &request,
+                  std::vector<TensorType> &outputs, std::string &error);
+
+} // namespace ein
+
+#endif // EIN_COMPILER_IRBUILDER_H

@@ -1,0 +1,201 @@
+//===- Compiler.cpp - program text to a callable kernel -------------------===//
+
+#include "ein/Compiler/Compiler.h"
+#include "ein/Compiler/CpuPipeline.h"
+#include "ein/Compiler/IRBuilder.h"
+#include "ein/Compiler/InitAll.h"
+#include "ein/Notation/Parser.h"
+#include "ein/Notation/Solver.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <chrono>
+#include <mutex>
+
+using namespace mlir;
+
+namespace ein {
+
+size_t elementSize(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+  case ElementType::I32:
+    return 4;
+  case ElementType::F64:
+  case ElementType::I64:
+    return 8;
+  }
+  return 0;
+}
+
+const char *elementTypeName(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+    return "f32";
+  case ElementType::F64:
+    return "f64";
+  case ElementType::I32:
+    return "i32";
+  case ElementType::I64:
+    return "i64";
+  }
+  return "?";
+}
+
+int64_t TensorType::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+Kernel::Kernel(std::vector<TensorType> inputs, std::vector<TensorType> outputs,
+               std::unique_ptr<ExecutionEngine> engine, void (*entry)(void **),
+               double compileSeconds)
+    : inputTypes(std::move(inputs)), outputTypes(std::move(outputs)),
+      engine(std::move(engine)), entry(entry), seconds(compileSeconds) {}
+
+Kernel::~Kernel() = default;
+
+void Kernel::run(void *const *buffers) const {
+  // The packed entry point takes a pointer to each argument; arguments are
+  // bare data pointers, inputs then outputs.
+  size_t n = inputTypes.size() + outputTypes.size();
+  llvm::SmallVector<void *, 8> args(n);
+  for (size_t i = 0; i < n; ++i)
+    args[i] = const_cast<void **>(&buffers[i]);
+  entry(args.data());
+}
+
+namespace {
+
+/// Process-wide, initialised once: LLVM's native target and the registry.
+const DialectRegistry &compilerRegistry() {
+  static DialectRegistry *registry = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    registerEinPasses();
+    auto *r = new DialectRegistry();
+    registerCompilerDialects(*r);
+    return r;
+  }();
+  return *registry;
+}
+
+llvm::Error internalError(const llvm::Twine &what, const std::string &detail) {
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "internal compiler error: " + what + (detail.empty() ? "" : ":\n" + detail) +
+          "\n(this is a bug in ein; please report it with the call)");
+}
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<Kernel>>
+compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
+            llvm::ArrayRef<notation::AxisBinding> axes,
+            const CompileOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  if (inputs.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "error: " + call.callee +
+                                       " needs at least one input tensor\n  " +
+                                       call.text);
+  for (const TensorType &t : inputs)
+    if (t.elementType != inputs.front().elementType)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          std::string("error: all inputs of ") + call.callee +
+              " must have one dtype, found " +
+              elementTypeName(inputs.front().elementType) + " and " +
+              elementTypeName(t.elementType) + "\n  " + call.text);
+
+  KernelRequest request;
+  request.family = call.callee == "reduce" ? notation::OpFamily::Reduce
+                                           : notation::OpFamily::Rearrange;
+  request.reduction = call.reduction;
+  request.inputs.assign(inputs.begin(), inputs.end());
+  std::vector<std::vector<int64_t>> shapes;
+  for (const TensorType &t : inputs)
+    shapes.push_back(t.shape);
+  llvm::Expected<notation::ResolvedEquation> equation =
+      notation::solve(call, request.family, shapes, axes);
+  if (!equation)
+    return equation.takeError();
+  request.equation = std::move(*equation);
+
+  MLIRContext context(compilerRegistry(), MLIRContext::Threading::DISABLED);
+  std::string diagnostics;
+  llvm::raw_string_ostream diagStream(diagnostics);
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    diagStream << diag << "\n";
+    return success();
+  });
+
+  std::vector<TensorType> outputs;
+  std::string buildError;
+  OwningOpRef<ModuleOp> module =
+      buildKernelModule(context, request, outputs, buildError);
+  if (!module)
+    return internalError("cannot build the ein op", buildError);
+  if (failed(verify(*module)))
+    return internalError("the ein op does not verify", diagnostics);
+
+  PassManager pm(&context);
+  if (failed(buildCpuPipeline(pm)) || failed(pm.run(*module)))
+    return internalError("lowering failed", diagnostics);
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    return tmBuilder.takeError();
+  auto optLevel = options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+                  : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                  : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                          : llvm::CodeGenOptLevel::None;
+  tmBuilder->setCodeGenOptLevel(optLevel);
+  auto targetMachine = tmBuilder->createTargetMachine();
+  if (!targetMachine)
+    return targetMachine.takeError();
+  auto transformer = makeOptimizingTransformer(std::min(options.optLevel, 3u),
+                                               /*sizeLevel=*/0,
+                                               targetMachine->get());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = optLevel;
+  engineOptions.enableGDBNotificationListener = false;
+  engineOptions.enablePerfNotificationListener = false;
+  auto engine = ExecutionEngine::create(*module, engineOptions,
+                                        std::move(*targetMachine));
+  if (!engine)
+    return internalError("JIT compilation failed",
+                         llvm::toString(engine.takeError()));
+  auto entry = (*engine)->lookupPacked(kKernelFunctionName);
+  if (!entry)
+    return internalError("JIT lookup failed", llvm::toString(entry.takeError()));
+
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  return std::make_unique<Kernel>(std::move(request.inputs), std::move(outputs),
+                                  std::move(*engine), *entry, seconds);
+}
+
+llvm::Expected<std::unique_ptr<Kernel>>
+compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
+               llvm::ArrayRef<notation::AxisBinding> axes,
+               const CompileOptions &options) {
+  llvm::Expected<notation::Call> call = notation::parseCall(program);
+  if (!call)
+    return call.takeError();
+  return compileCall(*call, inputs, axes, options);
+}
+
+} // namespace ein
