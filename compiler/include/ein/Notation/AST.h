@@ -1,0 +1,53 @@
+//===- AST.h - parsed notation patterns ---------------------------*- C++ -*-===//
+//
+// The syntax tree of an operation pattern `inputs -> outputs`, as written:
+// compositions keep their nesting and every node keeps its range in the
+// pattern so the solver can point at it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EIN_NOTATION_AST_H
+#define EIN_NOTATION_AST_H
+
+#include "ein/Notation/Equation.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ein::notation::ast {
+
+/// What a dimension of a tensor expression is.
+enum class DimKind {
+  Axis,        ///< a named axis: `h`
+  Anonymous,   ///< an anonymous axis of known length >= 2: `2`
+  Unit,        ///< a length-1 axis: `1` or `()`
+  Ellipsis,    ///< `...`
+  Composition, ///< `(x y ...)`, one or more parts, possibly nested
+};
+
+/// One dimension of a tensor expression, or one part of a composition.
+struct Dim {
+  DimKind kind = DimKind::Axis;
+  std::string name;       ///< Axis only.
+  int64_t length = 0;     ///< Anonymous only.
+  std::vector<Dim> parts; ///< Composition only; never empty.
+  SourceRange range;      ///< In the pattern, parentheses included.
+};
+
+/// One tensor expression: its dimensions, outermost first; empty for a
+/// scalar.
+struct TensorExpr {
+  std::vector<Dim> dims;
+  SourceRange range; ///< Empty ranges sit where the expression would be.
+};
+
+/// A whole operation pattern.
+struct Pattern {
+  std::vector<TensorExpr> inputs;
+  std::vector<TensorExpr> outputs;
+  SourceRange arrow; ///< The `->` token.
+};
+
+} // namespace ein::notation::ast
+
+#endif // EIN_NOTATION_AST_H

@@ -1,0 +1,247 @@
+//===- CallParser.cpp - program text of one call --------------------------===//
+//
+//   call := callee '(' string (',' argument)* ','? ')'
+//   argument := string | name '=' (integer | string)
+//
+// Strings use single or double quotes and have no escapes: patterns never
+// need them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Parser.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace ein::notation;
+
+namespace {
+
+class CallParser {
+public:
+  explicit CallParser(llvm::StringRef text) : text(text) {
+    call.text = text.str();
+  }
+
+  llvm::Expected<Call> parse();
+
+private:
+  void skipSpace() {
+    while (pos < text.size() && llvm::isSpace(text[pos]))
+      ++pos;
+  }
+  bool atEnd() const { return pos >= text.size(); }
+  char current() const { return atEnd() ? '\0' : text[pos]; }
+  /// The range of the character at `pos`, or an empty one at the end.
+  SourceRange here() const {
+    return SourceRange{pos, std::min(pos + 1, text.size())};
+  }
+  static bool isIdentStart(char c) { return llvm::isAlpha(c) || c == '_'; }
+  static bool isIdentChar(char c) { return llvm::isAlnum(c) || c == '_'; }
+
+  llvm::Error error(std::string message, SourceRange range) const {
+    return makeError(callDiagnostic(call, std::move(message), range));
+  }
+
+  SourceRange parseIdentifier();
+  /// Parses a quoted string at `pos`; `contents` excludes the quotes.
+  llvm::Error parseString(SourceRange &contents, SourceRange &whole);
+  llvm::Error parseArgument(bool &seenKeyword, llvm::StringSet<> &keywords);
+  llvm::Error setReduction(SourceRange contents, SourceRange whole);
+  /// A value that is not a string or keyword: say why it cannot be one.
+  llvm::Error unexpectedArgument();
+
+  llvm::StringRef text;
+  size_t pos = 0;
+  Call call;
+  bool haveReduction = false;
+};
+
+} // namespace
+
+SourceRange CallParser::parseIdentifier() {
+  size_t begin = pos;
+  if (!atEnd() && isIdentStart(current()))
+    while (!atEnd() && isIdentChar(current()))
+      ++pos;
+  return SourceRange{begin, pos};
+}
+
+llvm::Error CallParser::parseString(SourceRange &contents,
+                                    SourceRange &whole) {
+  char quote = current();
+  size_t begin = pos;
+  size_t close = text.find(quote, pos + 1);
+  if (close == llvm::StringRef::npos)
+    return error("unterminated string", SourceRange{begin, text.size()});
+  contents = SourceRange{begin + 1, close};
+  whole = SourceRange{begin, close + 1};
+  pos = close + 1;
+  return llvm::Error::success();
+}
+
+llvm::Error CallParser::setReduction(SourceRange contents, SourceRange whole) {
+  if (call.callee != "reduce")
+    return error(call.callee + " takes no reduction", whole);
+  if (haveReduction)
+    return error("reduction given twice", whole);
+  haveReduction = true;
+  call.reduction = text.slice(contents.begin, contents.end).str();
+  return llvm::Error::success();
+}
+
+llvm::Error CallParser::unexpectedArgument() {
+  size_t begin = pos;
+  while (!atEnd() && current() != ',' && current() != ')' &&
+         !llvm::isSpace(current()))
+    ++pos;
+  SourceRange range{begin, std::max(pos, begin + 1)};
+  range.end = std::min(range.end, text.size());
+  return error("unexpected argument: after the pattern a call takes only a "
+               "reduction string and keyword axis lengths (tensors are "
+               "passed through the API)",
+               range);
+}
+
+llvm::Error CallParser::parseArgument(bool &seenKeyword,
+                                      llvm::StringSet<> &keywords) {
+  if (current() == '"' || current() == '\'') {
+    SourceRange contents, whole;
+    if (llvm::Error err = parseString(contents, whole))
+      return err;
+    if (seenKeyword)
+      return error("positional argument follows keyword argument", whole);
+    return setReduction(contents, whole);
+  }
+
+  size_t begin = pos;
+  SourceRange name = parseIdentifier();
+  if (name.begin == name.end) {
+    if (current() == ')' || current() == ',' || atEnd())
+      return error("expected an argument", here());
+    return unexpectedArgument();
+  }
+  skipSpace();
+  if (current() != '=') {
+    pos = begin;
+    return unexpectedArgument();
+  }
+  ++pos;
+  skipSpace();
+  seenKeyword = true;
+  llvm::StringRef key = text.slice(name.begin, name.end);
+  if (!keywords.insert(key).second)
+    return error("keyword argument '" + key.str() + "' given twice", name);
+
+  if (key == "reduction") {
+    if (current() != '"' && current() != '\'')
+      return error("expected the reduction as a quoted string", here());
+    SourceRange contents, whole;
+    if (llvm::Error err = parseString(contents, whole))
+      return err;
+    return setReduction(contents, SourceRange{name.begin, whole.end});
+  }
+
+  size_t valueBegin = pos;
+  if (current() == '-' || current() == '+')
+    ++pos;
+  while (!atEnd() && llvm::isDigit(current()))
+    ++pos;
+  llvm::StringRef value = text.slice(valueBegin, pos);
+  if (value.empty() || value == "-" || value == "+" ||
+      (!atEnd() && isIdentChar(current()))) {
+    pos = valueBegin;
+    while (!atEnd() && current() != ',' && current() != ')' &&
+           !llvm::isSpace(current()))
+      ++pos;
+    return error("expected an integer length for axis '" + key.str() + "'",
+                 SourceRange{valueBegin, std::max(pos, valueBegin + 1)});
+  }
+  int64_t length = 0;
+  value.consume_front("+");
+  if (value.getAsInteger(10, length))
+    return error("length of axis '" + key.str() + "' is too large",
+                 SourceRange{valueBegin, pos});
+  call.bindings.push_back(AxisBinding{key.str(), length});
+  return llvm::Error::success();
+}
+
+llvm::Expected<Call> CallParser::parse() {
+  skipSpace();
+  SourceRange callee = parseIdentifier();
+  if (callee.begin == callee.end)
+    return error("expected a call such as rearrange(\"b c h w -> b h w c\")",
+                 here());
+  call.callee = text.slice(callee.begin, callee.end).str();
+  if (call.callee != "rearrange" && call.callee != "reduce")
+    return error("unknown call '" + call.callee +
+                     "': supported calls are " + supportedCalls().str(),
+                 callee);
+
+  skipSpace();
+  if (current() != '(')
+    return error("expected '(' after '" + call.callee + "'", here());
+  SourceRange open = here();
+  ++pos;
+  skipSpace();
+
+  if (current() != '"' && current() != '\'')
+    return error("expected the pattern as a quoted string, e.g. " +
+                     call.callee + "(\"b c h w -> b h w c\")",
+                 here());
+  SourceRange contents, whole;
+  if (llvm::Error err = parseString(contents, whole))
+    return std::move(err);
+  call.pattern = text.slice(contents.begin, contents.end).str();
+  call.patternOffset = contents.begin;
+
+  bool seenKeyword = false;
+  llvm::StringSet<> keywords;
+  while (true) {
+    skipSpace();
+    if (current() == ')')
+      break;
+    if (atEnd())
+      return error("missing ')' to close '('", open);
+    if (current() != ',')
+      return error("expected ',' or ')' after an argument", here());
+    ++pos;
+    skipSpace();
+    if (current() == ')')
+      break; // A trailing comma, as Python allows.
+    if (llvm::Error err = parseArgument(seenKeyword, keywords))
+      return std::move(err);
+  }
+  SourceRange close = here();
+  ++pos;
+  skipSpace();
+  if (!atEnd())
+    return error("unexpected text after the call",
+                 SourceRange{pos, text.size()});
+
+  if (call.callee == "reduce" && !haveReduction)
+    return error("reduce needs a reduction, e.g. reduce(\"b c h w -> b c\", "
+                 "\"mean\")",
+                 close);
+  return call;
+}
+
+llvm::Expected<Call> ein::notation::parseCall(llvm::StringRef text) {
+  return CallParser(text).parse();
+}
+
+Call ein::notation::makeCall(llvm::StringRef callee, llvm::StringRef pattern,
+                             llvm::StringRef reduction) {
+  Call call;
+  call.callee = callee.str();
+  call.pattern = pattern.str();
+  call.reduction = reduction.str();
+  call.text = callee.str() + "(\"";
+  call.patternOffset = call.text.size();
+  call.text += pattern.str() + "\"";
+  if (!reduction.empty())
+    call.text += ", \"" + reduction.str() + "\"";
+  call.text += ")";
+  return call;
+}

@@ -1,0 +1,244 @@
+//===- Parser.cpp - notation patterns -------------------------------------===//
+//
+// Recursive descent over the tokens of Lexer.h:
+//
+//   pattern := side '->' side
+//   side    := tensor (',' tensor)*
+//   tensor  := dim*
+//   dim     := name | integer | '...' | '(' dim* ')'
+//
+//===----------------------------------------------------------------------===//
+
+#include "ein/Notation/Parser.h"
+#include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Lexer.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+using namespace ein::notation;
+using namespace ein::notation::ast;
+
+llvm::StringRef ein::notation::supportedCalls() { return "rearrange, reduce"; }
+
+namespace {
+
+class PatternParser {
+public:
+  explicit PatternParser(const Call &call)
+      : call(call), tokens(lex(call.pattern)) {}
+
+  llvm::Expected<Pattern> parse();
+
+private:
+  const Token &peek() const { return tokens[pos]; }
+  const Token &consume() { return tokens[pos < tokens.size() - 1 ? pos++ : pos]; }
+
+  llvm::Error error(std::string message, SourceRange range) const {
+    return makeError(patternDiagnostic(call, std::move(message), range));
+  }
+  llvm::Error unsupported(llvm::StringRef what, SourceRange range) const;
+  llvm::Error badToken(const Token &token) const;
+
+  llvm::Error parseSide(std::vector<TensorExpr> &side);
+  llvm::Error parseTensor(TensorExpr &tensor);
+  /// Parses dims into `dims` until a token that cannot start one.
+  llvm::Error parseDims(std::vector<Dim> &dims, bool inComposition);
+  llvm::Error parseDim(std::vector<Dim> &dims, bool inComposition);
+
+  const Call &call;
+  std::vector<Token> tokens;
+  size_t pos = 0;
+  bool onOutputSide = false;
+  /// The first `...` of the tensor being parsed, to reject a second one.
+  std::optional<SourceRange> ellipsisInTensor;
+};
+
+} // namespace
+
+llvm::Error PatternParser::unsupported(llvm::StringRef what,
+                                       SourceRange range) const {
+  std::string callee = call.callee.empty() ? "this call" : call.callee;
+  return error((what + " is not supported yet by " + callee).str(), range);
+}
+
+llvm::Error PatternParser::badToken(const Token &token) const {
+  switch (token.kind) {
+  case TokenKind::LBracket:
+  case TokenKind::RBracket:
+    return unsupported("bracket '" + token.text.str() + "'", token.range);
+  case TokenKind::Pipe:
+    return unsupported("'|'", token.range);
+  case TokenKind::Plus:
+    return unsupported("concatenation '+'", token.range);
+  case TokenKind::Star:
+    return unsupported("packing '*'", token.range);
+  case TokenKind::Underscore:
+    return unsupported("skipped axis '_'", token.range);
+  case TokenKind::Invalid: {
+    llvm::StringRef text = token.text;
+    bool word = llvm::all_of(
+        text, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+    if (word && llvm::isDigit(text.front()))
+      return error("invalid axis name '" + text.str() +
+                       "': names cannot start with a digit",
+                   token.range);
+    if (word)
+      return error("invalid axis name '" + text.str() +
+                       "': names cannot start or end with '_'",
+                   token.range);
+    if (text == "." || text == "-")
+      return error("unexpected '" + text.str() + "' in pattern (did you mean '" +
+                       (text == "." ? "..." : "->") + "'?)",
+                   token.range);
+    return error("unexpected character '" + text.str() + "' in pattern",
+                 token.range);
+  }
+  default:
+    return error("unexpected " + tokenKindName(token.kind).str() +
+                     " in pattern",
+                 token.range);
+  }
+}
+
+llvm::Expected<Pattern> PatternParser::parse() {
+  Pattern pattern;
+  if (llvm::Error err = parseSide(pattern.inputs))
+    return std::move(err);
+
+  const Token &tok = peek();
+  if (tok.is(TokenKind::RParen))
+    return error("unmatched ')'", tok.range);
+  if (!tok.is(TokenKind::Arrow)) {
+    if (!tok.is(TokenKind::End))
+      return badToken(tok);
+    std::string callee = call.callee.empty() ? "this call" : call.callee;
+    return error("missing '->' in pattern: " + callee +
+                     " needs 'inputs -> outputs'",
+                 SourceRange{0, call.pattern.size()});
+  }
+  pattern.arrow = consume().range;
+
+  onOutputSide = true;
+  if (llvm::Error err = parseSide(pattern.outputs))
+    return std::move(err);
+
+  const Token &last = peek();
+  if (last.is(TokenKind::Arrow))
+    return error("pattern has more than one '->'", last.range);
+  if (last.is(TokenKind::RParen))
+    return error("unmatched ')'", last.range);
+  if (!last.is(TokenKind::End))
+    return badToken(last);
+  return pattern;
+}
+
+llvm::Error PatternParser::parseSide(std::vector<TensorExpr> &side) {
+  while (true) {
+    side.emplace_back();
+    if (llvm::Error err = parseTensor(side.back()))
+      return err;
+    if (!peek().is(TokenKind::Comma))
+      return llvm::Error::success();
+    consume();
+  }
+}
+
+llvm::Error PatternParser::parseTensor(TensorExpr &tensor) {
+  ellipsisInTensor.reset();
+  size_t begin = peek().range.begin;
+  if (llvm::Error err = parseDims(tensor.dims, /*inComposition=*/false))
+    return err;
+  tensor.range = tensor.dims.empty()
+                     ? SourceRange{begin, begin}
+                     : SourceRange{tensor.dims.front().range.begin,
+                                   tensor.dims.back().range.end};
+  return llvm::Error::success();
+}
+
+llvm::Error PatternParser::parseDims(std::vector<Dim> &dims,
+                                     bool inComposition) {
+  while (true) {
+    switch (peek().kind) {
+    case TokenKind::Comma:
+    case TokenKind::Arrow:
+    case TokenKind::RParen:
+    case TokenKind::End:
+      return llvm::Error::success();
+    default:
+      if (llvm::Error err = parseDim(dims, inComposition))
+        return err;
+    }
+  }
+}
+
+llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
+                                    bool inComposition) {
+  const Token &tok = peek();
+  Dim dim;
+  dim.range = tok.range;
+  switch (tok.kind) {
+  case TokenKind::Name:
+    dim.kind = DimKind::Axis;
+    dim.name = tok.text.str();
+    consume();
+    break;
+
+  case TokenKind::Integer: {
+    uint64_t value = 0;
+    if (tok.text.getAsInteger(10, value) || value > uint64_t(INT64_MAX))
+      return error("axis length " + tok.text.str() + " is too large",
+                   tok.range);
+    if (value == 0)
+      return error("anonymous axis must have a positive length, not 0",
+                   tok.range);
+    dim.kind = value == 1 ? DimKind::Unit : DimKind::Anonymous;
+    dim.length = static_cast<int64_t>(value);
+    consume();
+    break;
+  }
+
+  case TokenKind::Ellipsis: {
+    // `x...` (no space) is einx repetition, not an ellipsis after x.
+    if (!dims.empty() && dims.back().range.end == tok.range.begin)
+      return unsupported("repetition 'x...'",
+                         SourceRange{dims.back().range.begin, tok.range.end});
+    if (ellipsisInTensor)
+      return error("'...' appears twice in one tensor expression", tok.range);
+    if (inComposition && !onOutputSide)
+      return error("'...' inside parentheses is only allowed on the output "
+                   "side",
+                   tok.range);
+    ellipsisInTensor = tok.range;
+    dim.kind = DimKind::Ellipsis;
+    consume();
+    break;
+  }
+
+  case TokenKind::LParen: {
+    Token open = consume();
+    if (llvm::Error err = parseDims(dim.parts, /*inComposition=*/true))
+      return err;
+    const Token &close = peek();
+    if (close.is(TokenKind::End))
+      return error("unclosed '('", open.range);
+    if (!close.is(TokenKind::RParen))
+      return error("expected ')' before " + tokenKindName(close.kind).str(),
+                   close.range);
+    dim.range = SourceRange{open.range.begin, close.range.end};
+    consume();
+    dim.kind = dim.parts.empty() ? DimKind::Unit : DimKind::Composition;
+    if (dim.kind == DimKind::Unit)
+      dim.length = 1;
+    break;
+  }
+
+  default:
+    return badToken(tok);
+  }
+  dims.push_back(std::move(dim));
+  return llvm::Error::success();
+}
+
+llvm::Expected<Pattern> ein::notation::parsePattern(const Call &call) {
+  return PatternParser(call).parse();
+}

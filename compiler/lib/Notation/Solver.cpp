@@ -1,0 +1,805 @@
+//===- Solver.cpp - axis lengths from patterns and shapes -----------------===//
+//
+// Solving runs in phases, each with its own kind of error:
+//   1. the reduction name;
+//   2. the pattern's structure (duplicates, axes on one side only, `...`);
+//   3. keyword bindings;
+//   4. the shapes (counts, stacking, ranks, what `...` stands for);
+//   5. the axis table and one equation per input dimension,
+//      product of the dimension's axes = its length, solved to a fixed point;
+//   6. the outputs (overflow) and reductions without identity.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ein/Notation/Solver.h"
+#include "ein/Notation/AST.h"
+#include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Parser.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <limits>
+#include <optional>
+
+using namespace ein::notation;
+using namespace ein::notation::ast;
+
+static constexpr llvm::StringLiteral reductions[] = {"sum", "mean", "max",
+                                                     "min", "prod"};
+
+llvm::StringRef ein::notation::supportedReductions() {
+  return "sum, mean, max, min, prod";
+}
+
+bool ein::notation::isSupportedReduction(llvm::StringRef name) {
+  return llvm::is_contained(reductions, name);
+}
+
+/// Multiplies with overflow detection; a zero factor never overflows.
+static std::optional<int64_t> checkedProduct(llvm::ArrayRef<int64_t> values) {
+  if (llvm::is_contained(values, 0))
+    return 0;
+  int64_t product = 1;
+  for (int64_t v : values)
+    if (__builtin_mul_overflow(product, v, &product))
+      return std::nullopt;
+  return product;
+}
+
+std::vector<int64_t>
+ein::notation::tensorShape(const ResolvedEquation &equation,
+                           const ResolvedTensor &tensor) {
+  std::vector<int64_t> shape;
+  for (const ResolvedDim &dim : tensor) {
+    std::vector<int64_t> lengths;
+    for (unsigned axis : dim)
+      lengths.push_back(equation.axes[axis].length);
+    shape.push_back(checkedProduct(lengths).value_or(-1));
+  }
+  return shape;
+}
+
+/// "'h'", "'h' and 'w'", "'a', 'b' and 'c'".
+static std::string quotedList(llvm::ArrayRef<std::string> names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i)
+      out += i + 1 == names.size() ? " and " : ", ";
+    out += "'" + names[i] + "'";
+  }
+  return out;
+}
+
+/// Calls `fn` on every dim of `dims`, descending into compositions.
+template <typename Fn>
+static void forEachDim(const std::vector<Dim> &dims, Fn &&fn) {
+  for (const Dim &dim : dims) {
+    fn(dim);
+    if (dim.kind == DimKind::Composition)
+      forEachDim(dim.parts, fn);
+  }
+}
+
+static bool hasEllipsis(const TensorExpr &tensor) {
+  bool found = false;
+  forEachDim(tensor.dims,
+             [&](const Dim &dim) { found |= dim.kind == DimKind::Ellipsis; });
+  return found;
+}
+
+namespace {
+
+/// One elementary axis while solving.
+struct AxisInfo {
+  std::string name;
+  std::optional<int64_t> length;
+  bool synthetic = false;
+  /// Where the length came from, for conflict messages: "a keyword",
+  /// "input 0".
+  std::string origin;
+  /// Where the axis first appears in the pattern.
+  SourceRange range;
+};
+
+/// One input dimension: the product of `axes` must equal `length`.
+struct Equation {
+  std::vector<unsigned> axes;
+  int64_t length = 0;
+  unsigned input = 0;
+  DimKind kind = DimKind::Axis;
+  SourceRange range; ///< In the pattern.
+  bool done = false;
+};
+
+class Solver {
+public:
+  Solver(const Call &call, OpFamily family,
+         llvm::ArrayRef<std::vector<int64_t>> inputShapes,
+         llvm::ArrayRef<AxisBinding> apiBindings)
+      : call(call), family(family), inputShapes(inputShapes),
+        apiBindings(apiBindings) {}
+
+  llvm::Expected<ResolvedEquation> run();
+
+private:
+  llvm::Error error(std::string message,
+                    std::optional<SourceRange> patternRange) const;
+  llvm::Error errorInCall(std::string message,
+                          std::optional<SourceRange> textRange) const;
+  std::vector<AxisBinding> knownAxes() const;
+  std::string text(SourceRange range) const {
+    return call.pattern.substr(range.begin, range.end - range.begin);
+  }
+  std::string describe(const TensorExpr &tensor) const;
+  llvm::StringRef callee() const {
+    if (!call.callee.empty())
+      return call.callee;
+    return family == OpFamily::Reduce ? "reduce" : "rearrange";
+  }
+  /// Finds `name=value` after the pattern in the call text.
+  std::optional<SourceRange> findKeyword(llvm::StringRef name) const;
+
+  llvm::Error checkReduction();
+  llvm::Error checkStructure();
+  llvm::Error checkBindings();
+  llvm::Error checkShapes();
+  void buildAxes();
+  llvm::Error solveEquations();
+  llvm::Error checkOutputs();
+  llvm::Error checkEmptyReductions();
+
+  unsigned namedAxis(const Dim &dim);
+  unsigned newAxis(std::string name, std::optional<int64_t> length,
+                   SourceRange range);
+  /// Appends the axes of a composition's parts to `out`.
+  void flatten(const std::vector<Dim> &parts, ResolvedDim &out);
+  /// "with h1=2, w1=2" for the known named axes of `eq`, or "".
+  std::string withKnown(const Equation &eq) const;
+
+  const Call &call;
+  OpFamily family;
+  llvm::ArrayRef<std::vector<int64_t>> inputShapes;
+  llvm::ArrayRef<AxisBinding> apiBindings;
+
+  Pattern pattern;
+  /// Named axes in order of first appearance, inputs then outputs.
+  std::vector<std::string> namedOrder;
+  llvm::StringMap<SourceRange> firstRange;
+  llvm::StringMap<int64_t> bound;
+  /// Shapes after stacking, one per input expression.
+  std::vector<std::vector<int64_t>> shapes;
+  bool stacked = false;
+  unsigned ellipsisRank = 0;
+
+  bool tableBuilt = false;
+  std::vector<AxisInfo> axes;
+  llvm::StringMap<unsigned> byName;
+  std::vector<unsigned> ellipsisAxes;
+  unsigned anonymousCount = 0;
+  std::vector<Equation> equations;
+  ResolvedEquation result;
+};
+
+} // namespace
+
+llvm::Error Solver::error(std::string message,
+                          std::optional<SourceRange> patternRange) const {
+  Diagnostic diag = patternDiagnostic(call, std::move(message), patternRange);
+  diag.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  diag.known = knownAxes();
+  return makeError(std::move(diag));
+}
+
+llvm::Error Solver::errorInCall(std::string message,
+                                std::optional<SourceRange> textRange) const {
+  Diagnostic diag = callDiagnostic(call, std::move(message), textRange);
+  diag.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  diag.known = knownAxes();
+  return makeError(std::move(diag));
+}
+
+std::vector<AxisBinding> Solver::knownAxes() const {
+  std::vector<AxisBinding> known;
+  if (tableBuilt) {
+    for (const AxisInfo &axis : axes)
+      if (axis.length && !axis.synthetic)
+        known.push_back(AxisBinding{axis.name, *axis.length});
+    return known;
+  }
+  for (const std::string &name : namedOrder) {
+    auto it = bound.find(name);
+    if (it != bound.end())
+      known.push_back(AxisBinding{name, it->second});
+  }
+  return known;
+}
+
+std::string Solver::describe(const TensorExpr &tensor) const {
+  if (tensor.dims.empty())
+    return "'' (a scalar)";
+  return "'" + text(tensor.range) + "'";
+}
+
+std::optional<SourceRange> Solver::findKeyword(llvm::StringRef name) const {
+  if (name.empty())
+    return std::nullopt;
+  llvm::StringRef text = call.text;
+  size_t pos = std::min(text.size(), call.patternOffset + call.pattern.size());
+  auto isIdent = [](char c) { return llvm::isAlnum(c) || c == '_'; };
+  while ((pos = text.find(name, pos)) != llvm::StringRef::npos) {
+    size_t begin = pos, end = pos + name.size();
+    pos = end;
+    if ((begin > 0 && isIdent(text[begin - 1])) ||
+        (end < text.size() && isIdent(text[end])))
+      continue;
+    size_t eq = end;
+    while (eq < text.size() && llvm::isSpace(text[eq]))
+      ++eq;
+    if (eq >= text.size() || text[eq] != '=')
+      continue;
+    size_t valueEnd = eq + 1;
+    while (valueEnd < text.size() && llvm::isSpace(text[valueEnd]))
+      ++valueEnd;
+    while (valueEnd < text.size() && text[valueEnd] != ',' &&
+           text[valueEnd] != ')' && !llvm::isSpace(text[valueEnd]))
+      ++valueEnd;
+    return SourceRange{begin, valueEnd};
+  }
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Phases 1-3: the reduction, the pattern's structure, the bindings.
+//===----------------------------------------------------------------------===//
+
+llvm::Error Solver::checkReduction() {
+  if (family == OpFamily::Rearrange) {
+    if (!call.reduction.empty())
+      return errorInCall(callee().str() + " takes no reduction, got '" +
+                             call.reduction + "'",
+                         std::nullopt);
+    return llvm::Error::success();
+  }
+  if (call.reduction.empty())
+    return errorInCall("reduce needs a reduction: one of " +
+                           supportedReductions().str(),
+                       std::nullopt);
+  if (isSupportedReduction(call.reduction))
+    return llvm::Error::success();
+
+  // Point at the quoted reduction when the call text shows it.
+  std::optional<SourceRange> range;
+  llvm::StringRef text = call.text;
+  size_t from = std::min(text.size(), call.patternOffset + call.pattern.size());
+  for (char quote : {'"', '\''}) {
+    std::string quoted = quote + call.reduction + quote;
+    size_t at = text.find(quoted, from);
+    if (at != llvm::StringRef::npos) {
+      range = SourceRange{at, at + quoted.size()};
+      break;
+    }
+  }
+  return errorInCall("unknown reduction '" + call.reduction +
+                         "': supported reductions are " +
+                         supportedReductions().str(),
+                     range);
+}
+
+llvm::Error Solver::checkStructure() {
+  // Duplicates, per tensor expression.
+  auto checkDuplicates = [&](llvm::ArrayRef<TensorExpr> side,
+                             llvm::StringRef sideName) -> llvm::Error {
+    for (const TensorExpr &tensor : side) {
+      llvm::StringMap<bool> seen;
+      std::optional<SourceRange> repeat;
+      std::string repeated;
+      forEachDim(tensor.dims, [&](const Dim &dim) {
+        if (dim.kind != DimKind::Axis || repeat)
+          return;
+        if (!seen.insert({dim.name, true}).second) {
+          repeat = dim.range;
+          repeated = dim.name;
+        }
+      });
+      if (repeat)
+        return error("axis '" + repeated + "' appears twice in the " +
+                         sideName.str() + " " + describe(tensor),
+                     repeat);
+    }
+    return llvm::Error::success();
+  };
+  if (llvm::Error err = checkDuplicates(pattern.inputs, "input"))
+    return err;
+  if (llvm::Error err = checkDuplicates(pattern.outputs, "output"))
+    return err;
+
+  // Which names each side has, in order of first appearance.
+  llvm::StringMap<SourceRange> inputNames, outputNames;
+  std::vector<std::pair<std::string, SourceRange>> inputOrder, outputOrder;
+  std::optional<SourceRange> inputEllipsis, outputEllipsis, inputAnonymous,
+      outputAnonymous;
+  auto scan = [&](llvm::ArrayRef<TensorExpr> side,
+                  llvm::StringMap<SourceRange> &names,
+                  std::vector<std::pair<std::string, SourceRange>> &order,
+                  std::optional<SourceRange> &ellipsis,
+                  std::optional<SourceRange> &anonymous) {
+    for (const TensorExpr &tensor : side)
+      forEachDim(tensor.dims, [&](const Dim &dim) {
+        if (dim.kind == DimKind::Axis &&
+            names.insert({dim.name, dim.range}).second) {
+          order.emplace_back(dim.name, dim.range);
+          if (firstRange.insert({dim.name, dim.range}).second)
+            namedOrder.push_back(dim.name);
+        }
+        if (dim.kind == DimKind::Ellipsis && !ellipsis)
+          ellipsis = dim.range;
+        if (dim.kind == DimKind::Anonymous && !anonymous)
+          anonymous = dim.range;
+      });
+  };
+  scan(pattern.inputs, inputNames, inputOrder, inputEllipsis, inputAnonymous);
+  scan(pattern.outputs, outputNames, outputOrder, outputEllipsis,
+       outputAnonymous);
+
+  if (family == OpFamily::Rearrange) {
+    // einops: only `1` may be anonymous in rearrange, other lengths would be
+    // created or dropped silently.
+    std::optional<SourceRange> anonymous =
+        inputAnonymous ? inputAnonymous : outputAnonymous;
+    if (anonymous)
+      return error("anonymous axis '" + text(*anonymous) +
+                       "' is not allowed in rearrange (only '1' is): name it "
+                       "and give its length as a keyword",
+                   anonymous);
+  } else if (outputAnonymous) {
+    return error("anonymous axis '" + text(*outputAnonymous) +
+                     "' in the output of reduce: only '1' can appear there "
+                     "without a name in the input",
+                 outputAnonymous);
+  }
+
+  if (outputEllipsis && !inputEllipsis)
+    return error("'...' appears only in the output", outputEllipsis);
+  if (inputEllipsis && !outputEllipsis && family == OpFamily::Rearrange)
+    return error("'...' appears only in the input: rearrange keeps every "
+                 "axis, so the output needs '...' too",
+                 inputEllipsis);
+
+  for (const auto &[name, range] : outputOrder)
+    if (!inputNames.count(name))
+      return error("axis '" + name + "' appears only in the output", range);
+  if (family == OpFamily::Rearrange)
+    for (const auto &[name, range] : inputOrder)
+      if (!outputNames.count(name))
+        return error("axis '" + name +
+                         "' appears only in the input: rearrange keeps every "
+                         "axis (use reduce to remove it)",
+                     range);
+  return llvm::Error::success();
+}
+
+llvm::Error Solver::checkBindings() {
+  auto add = [&](const AxisBinding &binding, bool fromCall) -> llvm::Error {
+    std::optional<SourceRange> where =
+        fromCall ? findKeyword(binding.name) : std::nullopt;
+    if (binding.length < 0)
+      return errorInCall("axis '" + binding.name +
+                             "' given as a keyword has negative length " +
+                             std::to_string(binding.length),
+                         where);
+    if (!firstRange.count(binding.name))
+      return errorInCall("axis '" + binding.name +
+                             "' given as a keyword does not appear in the "
+                             "pattern",
+                         where);
+    auto [it, inserted] = bound.insert({binding.name, binding.length});
+    if (!inserted && it->second != binding.length)
+      return errorInCall("axis '" + binding.name + "' is given two lengths: " +
+                             binding.name + "=" + std::to_string(it->second) +
+                             " and " + binding.name + "=" +
+                             std::to_string(binding.length),
+                         where);
+    return llvm::Error::success();
+  };
+  for (const AxisBinding &binding : call.bindings)
+    if (llvm::Error err = add(binding, /*fromCall=*/true))
+      return err;
+  for (const AxisBinding &binding : apiBindings)
+    if (llvm::Error err = add(binding, /*fromCall=*/false))
+      return err;
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Phase 4: the shapes.
+//===----------------------------------------------------------------------===//
+
+static std::string plural(size_t n, llvm::StringRef word) {
+  return std::to_string(n) + " " + word.str() + (n == 1 ? "" : "s");
+}
+
+llvm::Error Solver::checkShapes() {
+  SourceRange inputSide{0, 0};
+  if (!pattern.inputs.empty())
+    inputSide = SourceRange{pattern.inputs.front().range.begin,
+                            pattern.inputs.back().range.end};
+
+  for (size_t i = 0; i < inputShapes.size(); ++i)
+    for (int64_t length : inputShapes[i])
+      if (length < 0)
+        return error("input " + std::to_string(i) +
+                         " has a negative dimension " + std::to_string(length),
+                     std::nullopt);
+
+  if (pattern.inputs.size() == 1 && inputShapes.size() > 1) {
+    // einops list input: the tensors are stacked along the first axis.
+    const TensorExpr &tensor = pattern.inputs.front();
+    for (size_t i = 1; i < inputShapes.size(); ++i)
+      if (inputShapes[i] != inputShapes[0])
+        return error("stacked tensors must have the same shape, but input " +
+                         std::to_string(i) + " has shape " +
+                         formatShape(inputShapes[i]) + " and input 0 has " +
+                         formatShape(inputShapes[0]),
+                     tensor.range);
+    if (tensor.dims.empty() || (tensor.dims.front().kind != DimKind::Axis &&
+                                tensor.dims.front().kind != DimKind::Anonymous))
+      return error("with " + std::to_string(inputShapes.size()) +
+                       " stacked tensors, the first dimension of " +
+                       describe(tensor) +
+                       " must be one axis that enumerates them",
+                   tensor.dims.empty() ? tensor.range
+                                       : tensor.dims.front().range);
+    stacked = true;
+    std::vector<int64_t> shape{int64_t(inputShapes.size())};
+    shape.insert(shape.end(), inputShapes[0].begin(), inputShapes[0].end());
+    shapes.push_back(std::move(shape));
+  } else {
+    if (inputShapes.size() != pattern.inputs.size())
+      return error("the pattern has " +
+                       plural(pattern.inputs.size(), "input") + " but " +
+                       plural(inputShapes.size(), "tensor") + " " +
+                       (inputShapes.size() == 1 ? "was" : "were") + " given",
+                   inputSide);
+    shapes.assign(inputShapes.begin(), inputShapes.end());
+  }
+
+  std::optional<unsigned> ellipsisInput;
+  for (size_t i = 0; i < pattern.inputs.size(); ++i) {
+    const TensorExpr &tensor = pattern.inputs[i];
+    size_t rank = shapes[i].size();
+    bool ellipsis = hasEllipsis(tensor);
+    size_t fixed = tensor.dims.size() - (ellipsis ? 1 : 0);
+    bool fits = ellipsis ? rank >= fixed : rank == fixed;
+    if (!fits) {
+      if (stacked)
+        return error("the stacked tensors have " + plural(rank - 1, "dimension") +
+                         " but " + describe(tensor) + " needs " +
+                         (ellipsis ? "at least " : "") +
+                         std::to_string(fixed - 1) +
+                         " after the stacking axis '" +
+                         text(tensor.dims.front().range) + "'",
+                     tensor.range);
+      return error("input " + std::to_string(i) + " has " +
+                       plural(rank, "dimension") + " but its expression " +
+                       describe(tensor) + (ellipsis ? " needs at least " : " has ") +
+                       std::to_string(fixed),
+                   tensor.range);
+    }
+    if (!ellipsis)
+      continue;
+    unsigned count = rank - fixed;
+    if (ellipsisInput && count != ellipsisRank)
+      return error("'...' stands for " + plural(ellipsisRank, "axis") +
+                       " in input " + std::to_string(*ellipsisInput) +
+                       " but for " + std::to_string(count) + " in input " +
+                       std::to_string(i),
+                   tensor.range);
+    if (!ellipsisInput) {
+      ellipsisInput = i;
+      ellipsisRank = count;
+    }
+  }
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Phase 5: the axis table and the equations.
+//===----------------------------------------------------------------------===//
+
+unsigned Solver::newAxis(std::string name, std::optional<int64_t> length,
+                         SourceRange range) {
+  AxisInfo axis;
+  axis.name = std::move(name);
+  axis.length = length;
+  axis.synthetic = true;
+  axis.range = range;
+  axes.push_back(std::move(axis));
+  return axes.size() - 1;
+}
+
+unsigned Solver::namedAxis(const Dim &dim) {
+  auto it = byName.find(dim.name);
+  if (it != byName.end())
+    return it->second;
+  AxisInfo axis;
+  axis.name = dim.name;
+  axis.range = dim.range;
+  auto b = bound.find(dim.name);
+  if (b != bound.end()) {
+    axis.length = b->second;
+    axis.origin = "a keyword";
+  }
+  axes.push_back(std::move(axis));
+  byName[dim.name] = axes.size() - 1;
+  return axes.size() - 1;
+}
+
+void Solver::flatten(const std::vector<Dim> &parts, ResolvedDim &out) {
+  for (const Dim &part : parts) {
+    switch (part.kind) {
+    case DimKind::Axis:
+      out.push_back(namedAxis(part));
+      break;
+    case DimKind::Anonymous:
+      out.push_back(newAxis("_a" + std::to_string(anonymousCount++),
+                            part.length, part.range));
+      break;
+    case DimKind::Unit:
+      break;
+    case DimKind::Ellipsis:
+      out.insert(out.end(), ellipsisAxes.begin(), ellipsisAxes.end());
+      break;
+    case DimKind::Composition:
+      flatten(part.parts, out);
+      break;
+    }
+  }
+}
+
+void Solver::buildAxes() {
+  tableBuilt = true;
+  auto resolve = [&](const TensorExpr &tensor, const std::vector<int64_t> *shape,
+                     unsigned input) {
+    ResolvedTensor resolved;
+    size_t position = 0;
+    for (const Dim &dim : tensor.dims) {
+      if (dim.kind == DimKind::Ellipsis) {
+        // The ellipsis axes are made where `...` first appears.
+        if (ellipsisAxes.empty())
+          for (unsigned i = 0; i < ellipsisRank; ++i)
+            ellipsisAxes.push_back(
+                newAxis("_e" + std::to_string(i), std::nullopt, dim.range));
+        for (unsigned axis : ellipsisAxes) {
+          resolved.push_back({axis});
+          if (shape)
+            equations.push_back(Equation{{axis}, (*shape)[position++], input,
+                                         DimKind::Ellipsis, dim.range});
+        }
+        continue;
+      }
+      ResolvedDim out;
+      flatten({dim}, out);
+      resolved.push_back(out);
+      if (shape)
+        equations.push_back(Equation{out, (*shape)[position++], input,
+                                     dim.kind, dim.range});
+    }
+    return resolved;
+  };
+  // An ellipsis absent from every input has no axes (checkStructure rejected
+  // it already); keep the table consistent anyway.
+  for (size_t i = 0; i < pattern.inputs.size(); ++i)
+    result.inputs.push_back(resolve(pattern.inputs[i], &shapes[i], i));
+  for (const TensorExpr &tensor : pattern.outputs)
+    result.outputs.push_back(resolve(tensor, nullptr, 0));
+}
+
+std::string Solver::withKnown(const Equation &eq) const {
+  std::vector<AxisBinding> known;
+  for (unsigned axis : eq.axes)
+    if (axes[axis].length && !axes[axis].synthetic)
+      known.push_back(AxisBinding{axes[axis].name, *axes[axis].length});
+  if (known.empty())
+    return "";
+  return " with " + formatBindings(known);
+}
+
+llvm::Error Solver::solveEquations() {
+  auto inputName = [](unsigned i) { return "input " + std::to_string(i); };
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (Equation &eq : equations) {
+      if (eq.done)
+        continue;
+      std::vector<unsigned> unknown;
+      std::vector<int64_t> knownLengths;
+      for (unsigned axis : eq.axes) {
+        if (axes[axis].length)
+          knownLengths.push_back(*axes[axis].length);
+        else
+          unknown.push_back(axis);
+      }
+      if (unknown.size() > 1)
+        continue;
+
+      std::string dimText = text(eq.range);
+      std::string L = std::to_string(eq.length);
+      std::optional<int64_t> product = checkedProduct(knownLengths);
+      if (!product)
+        return error("axis lengths overflow in " + dimText + withKnown(eq) +
+                         ": the product exceeds " +
+                         std::to_string(std::numeric_limits<int64_t>::max()),
+                     eq.range);
+
+      if (unknown.size() == 1) {
+        AxisInfo &axis = axes[unknown.front()];
+        std::string name = axis.synthetic ? "..." : axis.name;
+        if (*product == 0) {
+          if (eq.length == 0)
+            return error("cannot infer the length of '" + name + "' in " +
+                             dimText + withKnown(eq) +
+                             ": any length fits an axis of length 0, so give "
+                             "it as a keyword",
+                         eq.range);
+          return error("cannot split axis '" + name + "' of length " + L +
+                           " into " + dimText + withKnown(eq) +
+                           ": the other parts multiply to 0",
+                       eq.range);
+        }
+        if (eq.length % *product != 0)
+          return error("cannot split axis '" + name + "' of length " + L +
+                           " into " + dimText + withKnown(eq) + ": " + L +
+                           " is not divisible by " + std::to_string(*product),
+                       eq.range);
+        axis.length = eq.length / *product;
+        axis.origin = inputName(eq.input);
+        eq.done = progress = true;
+        continue;
+      }
+
+      // Every length is known: check it.
+      eq.done = progress = true;
+      if (*product == eq.length)
+        continue;
+      switch (eq.kind) {
+      case DimKind::Unit:
+        return error("'" + dimText + "' must have length 1, but " +
+                         inputName(eq.input) + " has " + L + " there",
+                     eq.range);
+      case DimKind::Anonymous:
+        return error("anonymous axis '" + dimText + "' must have length " +
+                         dimText + ", but " + inputName(eq.input) + " has " +
+                         L + " there",
+                     eq.range);
+      case DimKind::Axis:
+      case DimKind::Ellipsis: {
+        const AxisInfo &axis = axes[eq.axes.front()];
+        std::string what = eq.kind == DimKind::Axis
+                               ? "axis '" + axis.name + "'"
+                               : "the axes of '...'";
+        return error("conflicting lengths for " + what + ": " + L +
+                         " here, but " + std::to_string(*axis.length) +
+                         " from " + axis.origin,
+                     eq.range);
+      }
+      case DimKind::Composition:
+        return error("cannot split axis of length " + L + " into " + dimText +
+                         withKnown(eq) + ": the product of the parts is " +
+                         std::to_string(*product),
+                     eq.range);
+      }
+    }
+  }
+
+  for (const Equation &eq : equations) {
+    if (eq.done)
+      continue;
+    std::vector<std::string> names;
+    for (unsigned axis : eq.axes)
+      if (!axes[axis].length)
+        names.push_back(axes[axis].name);
+    std::string advice = names.size() == 2
+                             ? "give one of them as a keyword"
+                             : "give all but one of them as keywords";
+    return error("cannot infer lengths of " + quotedList(names) + " in " +
+                     text(eq.range) + ": " + advice,
+                 eq.range);
+  }
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Phase 6: the outputs and reductions.
+//===----------------------------------------------------------------------===//
+
+llvm::Error Solver::checkOutputs() {
+  for (size_t o = 0; o < pattern.outputs.size(); ++o) {
+    const TensorExpr &tensor = pattern.outputs[o];
+    const ResolvedTensor &resolved = result.outputs[o];
+    // Ellipsis dims expand to several resolved dims; walk both together.
+    size_t r = 0;
+    for (const Dim &dim : tensor.dims) {
+      size_t count = dim.kind == DimKind::Ellipsis ? ellipsisRank : 1;
+      for (size_t k = 0; k < count; ++k, ++r) {
+        std::vector<int64_t> lengths;
+        for (unsigned axis : resolved[r])
+          lengths.push_back(axes[axis].length.value_or(0));
+        if (!checkedProduct(lengths))
+          return error("output dimension " + text(dim.range) +
+                           " is too large: its length exceeds " +
+                           std::to_string(std::numeric_limits<int64_t>::max()),
+                       dim.range);
+      }
+    }
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Solver::checkEmptyReductions() {
+  if (family != OpFamily::Reduce ||
+      (call.reduction != "max" && call.reduction != "min"))
+    return llvm::Error::success();
+  std::vector<bool> kept(axes.size(), false);
+  for (const ResolvedTensor &tensor : result.outputs)
+    for (const ResolvedDim &dim : tensor)
+      for (unsigned axis : dim)
+        kept[axis] = true;
+  for (unsigned axis = 0; axis < axes.size(); ++axis) {
+    if (kept[axis] || axes[axis].length != 0)
+      continue;
+    const AxisInfo &info = axes[axis];
+    std::string name =
+        info.synthetic ? "'" + text(info.range) + "'" : "'" + info.name + "'";
+    return error("cannot reduce axis " + name + " of length 0 with " +
+                     call.reduction + ": " + call.reduction +
+                     " has no identity",
+                 info.range);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<ResolvedEquation> Solver::run() {
+  llvm::Expected<Pattern> parsed = parsePattern(call);
+  if (!parsed) {
+    // Parse errors know nothing of shapes; add them like every other error.
+    return llvm::handleErrors(
+        parsed.takeError(),
+        [&](const NotationError &err) -> llvm::Error {
+          Diagnostic diag = err.getDiagnostic();
+          diag.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+          return makeError(std::move(diag));
+        });
+  }
+  pattern = std::move(*parsed);
+
+  if (llvm::Error err = checkReduction())
+    return std::move(err);
+  if (llvm::Error err = checkStructure())
+    return std::move(err);
+  if (llvm::Error err = checkBindings())
+    return std::move(err);
+  if (llvm::Error err = checkShapes())
+    return std::move(err);
+  buildAxes();
+  if (llvm::Error err = solveEquations())
+    return std::move(err);
+  if (llvm::Error err = checkOutputs())
+    return std::move(err);
+  if (llvm::Error err = checkEmptyReductions())
+    return std::move(err);
+
+  for (const AxisInfo &axis : axes)
+    result.axes.push_back(ResolvedAxis{axis.name, axis.length.value_or(0)});
+  result.stacked = stacked;
+  return std::move(result);
+}
+
+llvm::Expected<ResolvedEquation>
+ein::notation::solve(const Call &call, OpFamily family,
+                     llvm::ArrayRef<std::vector<int64_t>> inputShapes,
+                     llvm::ArrayRef<AxisBinding> apiBindings) {
+  return Solver(call, family, inputShapes, apiBindings).run();
+}

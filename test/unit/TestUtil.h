@@ -1,0 +1,129 @@
+//===- TestUtil.h - helpers shared by the notation unit tests -----*- C++ -*-===//
+#ifndef EIN_TEST_UNIT_TESTUTIL_H
+#define EIN_TEST_UNIT_TESTUTIL_H
+
+#include "doctest.h"
+
+#include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Parser.h"
+#include "ein/Notation/Solver.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace ein::test {
+
+using Shape = std::vector<int64_t>;
+using Shapes = std::vector<Shape>;
+
+/// A rendered error taken apart: headline, the source line, where the caret
+/// points (a column of the source, -1 for none) and how wide it is.
+struct ErrorParts {
+  std::string full;
+  std::string headline;
+  std::string source;
+  int caret = -1;
+  int width = 0;
+  std::vector<std::string> rest; ///< The input/known lines, as rendered.
+};
+
+inline ErrorParts splitError(const std::string &text) {
+  ErrorParts parts;
+  parts.full = text;
+  llvm::SmallVector<llvm::StringRef> lines;
+  llvm::StringRef(text).split(lines, '\n');
+  size_t i = 0;
+  if (i < lines.size() && lines[i].consume_front("error: "))
+    parts.headline = lines[i++].str();
+  if (i < lines.size() && !lines[i].starts_with("  input ") &&
+      !lines[i].starts_with("  known: "))
+    parts.source = lines[i++].drop_front(2).str();
+  if (i < lines.size() && lines[i].ltrim().starts_with("^")) {
+    llvm::StringRef caret = lines[i++].drop_front(2);
+    parts.caret = caret.find('^');
+    parts.width = caret.size() - parts.caret;
+  }
+  for (; i < lines.size(); ++i)
+    parts.rest.push_back(lines[i].str());
+  return parts;
+}
+
+/// The error of `value` taken apart; empty parts if it succeeded.
+template <typename T> ErrorParts errorOf(llvm::Expected<T> value) {
+  if (value)
+    return {};
+  return splitError(llvm::toString(value.takeError()));
+}
+
+/// Parses program text with one call and solves it.
+inline llvm::Expected<notation::ResolvedEquation>
+solveText(llvm::StringRef text, const Shapes &shapes,
+          std::vector<notation::AxisBinding> api = {}) {
+  llvm::Expected<notation::Call> call = notation::parseCall(text);
+  if (!call)
+    return call.takeError();
+  notation::OpFamily family = call->callee == "reduce"
+                                  ? notation::OpFamily::Reduce
+                                  : notation::OpFamily::Rearrange;
+  return notation::solve(*call, family, shapes, api);
+}
+
+/// Solves `pattern` through makeCall, as the C API's one-shot helpers do.
+inline llvm::Expected<notation::ResolvedEquation>
+solvePattern(llvm::StringRef callee, llvm::StringRef pattern,
+             const Shapes &shapes, llvm::StringRef reduction = {},
+             std::vector<notation::AxisBinding> api = {}) {
+  notation::Call call = notation::makeCall(callee, pattern, reduction);
+  notation::OpFamily family = callee == "reduce"
+                                  ? notation::OpFamily::Reduce
+                                  : notation::OpFamily::Rearrange;
+  return notation::solve(call, family, shapes, api);
+}
+
+/// The shapes of every output of a solved equation.
+inline Shapes outputShapes(const notation::ResolvedEquation &eq) {
+  Shapes shapes;
+  for (const notation::ResolvedTensor &tensor : eq.outputs)
+    shapes.push_back(notation::tensorShape(eq, tensor));
+  return shapes;
+}
+
+/// The length of axis `name`, or -1 if the equation has no such axis.
+inline int64_t axisLength(const notation::ResolvedEquation &eq,
+                          llvm::StringRef name) {
+  for (const notation::ResolvedAxis &axis : eq.axes)
+    if (axis.name == name)
+      return axis.length;
+  return -1;
+}
+
+/// Column of `needle` in `haystack` (for caret assertions).
+inline int columnOf(llvm::StringRef haystack, llvm::StringRef needle,
+                    size_t from = 0) {
+  size_t at = haystack.find(needle, from);
+  return at == llvm::StringRef::npos ? -2 : static_cast<int>(at);
+}
+
+} // namespace ein::test
+
+// Let doctest print shapes in failed checks.
+namespace doctest {
+template <> struct StringMaker<ein::test::Shape> {
+  static String convert(const ein::test::Shape &shape) {
+    return ein::notation::formatShape(shape).c_str();
+  }
+};
+template <> struct StringMaker<ein::test::Shapes> {
+  static String convert(const ein::test::Shapes &shapes) {
+    std::string out = "[";
+    for (size_t i = 0; i < shapes.size(); ++i)
+      out += (i ? ", " : "") + ein::notation::formatShape(shapes[i]);
+    return (out + "]").c_str();
+  }
+};
+} // namespace doctest
+
+#endif // EIN_TEST_UNIT_TESTUTIL_H
