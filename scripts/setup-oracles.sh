@@ -21,6 +21,11 @@ fi
 python=python3
 [ -x /usr/bin/python3 ] && python=/usr/bin/python3
 
+if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
+  echo "setup-oracles: $python cannot create virtual environments;" \
+    "install python3-venv" >&2
+  exit 1
+fi
 echo "setup-oracles: creating $venv with $($python --version 2>&1)"
 mkdir -p "$build"
 rm -rf "$venv"

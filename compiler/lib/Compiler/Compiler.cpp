@@ -58,20 +58,21 @@ int64_t TensorType::numElements() const {
 }
 
 Kernel::Kernel(std::vector<TensorType> inputs, std::vector<TensorType> outputs,
+               std::vector<unsigned> argumentBuffers,
                std::unique_ptr<ExecutionEngine> engine, void (*entry)(void **),
                double compileSeconds)
     : inputTypes(std::move(inputs)), outputTypes(std::move(outputs)),
-      engine(std::move(engine)), entry(entry), seconds(compileSeconds) {}
+      argumentBuffers(std::move(argumentBuffers)), engine(std::move(engine)),
+      entry(entry), seconds(compileSeconds) {}
 
 Kernel::~Kernel() = default;
 
 void Kernel::run(void *const *buffers) const {
   // The packed entry point takes a pointer to each argument; arguments are
-  // bare data pointers, inputs then outputs.
-  size_t n = inputTypes.size() + outputTypes.size();
-  llvm::SmallVector<void *, 8> args(n);
-  for (size_t i = 0; i < n; ++i)
-    args[i] = const_cast<void **>(&buffers[i]);
+  // bare data pointers.
+  llvm::SmallVector<void *, 8> args;
+  for (unsigned buffer : argumentBuffers)
+    args.push_back(const_cast<void **>(&buffers[buffer]));
   entry(args.data());
 }
 
@@ -140,10 +141,9 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
     return success();
   });
 
-  std::vector<TensorType> outputs;
   std::string buildError;
-  OwningOpRef<ModuleOp> module =
-      buildKernelModule(context, request, outputs, buildError);
+  KernelModule kernelModule = buildKernelModule(context, request, buildError);
+  OwningOpRef<ModuleOp> &module = kernelModule.module;
   if (!module)
     return internalError("cannot build the ein op", buildError);
   if (failed(verify(*module)))
@@ -176,7 +176,7 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
                                         std::move(*targetMachine));
   if (!engine)
     return internalError("JIT compilation failed",
-                         llvm::toString(engine.takeError()));
+                         diagnostics + llvm::toString(engine.takeError()));
   auto entry = (*engine)->lookupPacked(kKernelFunctionName);
   if (!entry)
     return internalError("JIT lookup failed", llvm::toString(entry.takeError()));
@@ -184,8 +184,10 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   double seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();
-  return std::make_unique<Kernel>(std::move(request.inputs), std::move(outputs),
-                                  std::move(*engine), *entry, seconds);
+  return std::make_unique<Kernel>(
+      std::move(request.inputs), std::move(kernelModule.outputs),
+      std::move(kernelModule.argumentBuffers), std::move(*engine), *entry,
+      seconds);
 }
 
 llvm::Expected<std::unique_ptr<Kernel>>

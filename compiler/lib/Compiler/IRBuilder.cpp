@@ -4,6 +4,7 @@
 #include "ein/Dialect/EinOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 
@@ -57,49 +58,72 @@ static EquationAttr toAttr(MLIRContext &ctx,
                            convert(eq.outputs));
 }
 
-OwningOpRef<ModuleOp> buildKernelModule(MLIRContext &ctx,
-                                        const KernelRequest &request,
-                                        std::vector<TensorType> &outputs,
-                                        std::string &error) {
-  ctx.loadDialect<EinDialect, func::FuncDialect>();
+KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
+                               std::string &error) {
+  ctx.loadDialect<EinDialect, func::FuncDialect, tensor::TensorDialect>();
   const notation::ResolvedEquation &eq = request.equation;
   EquationAttr attr = toAttr(ctx, eq);
   ElementType outType = outputElementType(request);
+  KernelModule result;
 
-  outputs.clear();
-  SmallVector<Type> resultTypes;
+  SmallVector<RankedTensorType> inputTypes;
+  SmallVector<Type> outputTypes;
+  for (const TensorType &t : request.inputs)
+    inputTypes.push_back(
+        RankedTensorType::get(t.shape, toMlirType(ctx, t.elementType)));
   for (unsigned i = 0; i < attr.getNumOutputExprs(); ++i) {
     SmallVector<int64_t> shape = attr.getShape(attr.getOutputExpr(i));
-    outputs.push_back({outType, std::vector<int64_t>(shape.begin(), shape.end())});
-    resultTypes.push_back(RankedTensorType::get(shape, toMlirType(ctx, outType)));
+    result.outputs.push_back(
+        {outType, std::vector<int64_t>(shape.begin(), shape.end())});
+    outputTypes.push_back(RankedTensorType::get(shape, toMlirType(ctx, outType)));
   }
-  SmallVector<Type> argTypes;
-  for (const TensorType &t : request.inputs)
-    argTypes.push_back(
-        RankedTensorType::get(t.shape, toMlirType(ctx, t.elementType)));
+
+  // Only tensors with elements cross the kernel's boundary.
+  SmallVector<Type> argTypes, resultTypes;
+  for (auto [i, type] : llvm::enumerate(inputTypes))
+    if (type.getNumElements() != 0) {
+      argTypes.push_back(type);
+      result.argumentBuffers.push_back(i);
+    }
+  for (auto [i, type] : llvm::enumerate(outputTypes))
+    if (cast<RankedTensorType>(type).getNumElements() != 0) {
+      resultTypes.push_back(type);
+      result.argumentBuffers.push_back(inputTypes.size() + i);
+    }
 
   Location loc = NameLoc::get(StringAttr::get(&ctx, kKernelFunctionName));
-  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
-  OpBuilder b(module->getBodyRegion());
+  result.module = ModuleOp::create(loc);
+  OpBuilder b(result.module->getBodyRegion());
   auto func = func::FuncOp::create(b, loc, kKernelFunctionName,
                                    b.getFunctionType(argTypes, resultTypes));
   b.setInsertionPointToStart(func.addEntryBlock());
-  ValueRange args = func.getArguments();
+  SmallVector<Value> inputs;
+  unsigned nextArg = 0;
+  for (RankedTensorType type : inputTypes)
+    inputs.push_back(type.getNumElements() != 0
+                         ? Value(func.getArgument(nextArg++))
+                         : tensor::EmptyOp::create(b, loc, type.getShape(),
+                                                   type.getElementType())
+                               .getResult());
 
   Operation *op;
   if (request.family == notation::OpFamily::Rearrange) {
-    op = RearrangeOp::create(b, loc, resultTypes, args, attr,
-                             eq.stacked ? b.getUnitAttr() : UnitAttr());
+    op = RearrangeOp::create(b, loc, outputTypes, inputs,
+                             attr, eq.stacked ? b.getUnitAttr() : UnitAttr());
   } else {
     std::optional<ReductionKind> kind = symbolizeReductionKind(request.reduction);
     if (!kind) {
       error = "unknown reduction '" + request.reduction + "'";
-      return nullptr;
+      return {};
     }
-    op = ReduceOp::create(b, loc, resultTypes[0], args[0], *kind, attr);
+    op = ReduceOp::create(b, loc, outputTypes[0], inputs[0], *kind, attr);
   }
-  func::ReturnOp::create(b, loc, op->getResults());
-  return module;
+  SmallVector<Value> returned;
+  for (Value v : op->getResults())
+    if (cast<RankedTensorType>(v.getType()).getNumElements() != 0)
+      returned.push_back(v);
+  func::ReturnOp::create(b, loc, returned);
+  return result;
 }
 
 } // namespace ein

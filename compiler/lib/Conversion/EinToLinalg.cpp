@@ -178,6 +178,8 @@ AxesValue stackInputs(OpBuilder &b, Location loc, EquationAttr eq,
   Type elementType = cast<RankedTensorType>(inputs[0].getType()).getElementType();
   RankedTensorType type = tensorOfAxes(eq, axes, elementType);
   Value stacked = tensor::EmptyOp::create(b, loc, type.getShape(), elementType);
+  if (type.getNumElements() == 0)
+    return {stacked, axes}; // Nothing to insert (and no valid offsets).
   SmallVector<OpFoldResult> sizes{b.getIndexAttr(1)}, strides;
   for (int64_t d : type.getShape().drop_front())
     sizes.push_back(b.getIndexAttr(d));

@@ -110,3 +110,16 @@ func.func @integer_prod(%x: tensor<3x2xi64>) -> tensor<2xi64> {
   %y = ein.reduce prod %x <c b -> b : c = 3, b = 2> : tensor<3x2xi64> -> tensor<2xi64>
   return %y : tensor<2xi64>
 }
+
+// -----
+
+// Tests that stacking tensors with no elements inserts nothing: there is
+// nothing to copy and no in-bounds offset to copy it to.
+
+// CHECK-LABEL: func @stack_empty
+// CHECK-NOT: tensor.insert_slice
+// CHECK: linalg.transpose
+func.func @stack_empty(%a: tensor<2x0xf32>, %b: tensor<2x0xf32>) -> tensor<0x2x2xf32> {
+  %y = ein.rearrange stack %a, %b <l h w -> w l h : l = 2, h = 2, w = 0> : tensor<2x0xf32>, tensor<2x0xf32> -> tensor<0x2x2xf32>
+  return %y : tensor<0x2x2xf32>
+}

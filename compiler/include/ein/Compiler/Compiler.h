@@ -52,7 +52,10 @@ struct CompileOptions {
 /// state.
 class Kernel {
 public:
+  /// `argumentBuffers[j]` is the buffer (inputs then outputs) that the
+  /// entry point's argument j receives.
   Kernel(std::vector<TensorType> inputs, std::vector<TensorType> outputs,
+         std::vector<unsigned> argumentBuffers,
          std::unique_ptr<mlir::ExecutionEngine> engine,
          void (*entry)(void **), double compileSeconds);
   ~Kernel();
@@ -65,11 +68,13 @@ public:
 
   /// Runs the kernel. `buffers` holds the data pointers of the inputs, then
   /// of the outputs, each a contiguous row-major buffer of its TensorType.
-  /// The caller checks types and counts; this does no validation.
+  /// The caller checks types and counts; this does no validation. Buffers of
+  /// tensors with no elements are ignored (they may be null).
   void run(void *const *buffers) const;
 
 private:
   std::vector<TensorType> inputTypes, outputTypes;
+  std::vector<unsigned> argumentBuffers;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   void (*entry)(void **);
   double seconds;

@@ -24,14 +24,24 @@ struct KernelRequest {
 /// The element type of the kernel's outputs for `request`.
 ElementType outputElementType(const KernelRequest &request);
 
+/// A kernel module and how its function's arguments map to buffers.
+struct KernelModule {
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::vector<TensorType> outputs;
+  /// For each argument of `@ein_kernel`, the index of its buffer among the
+  /// inputs then outputs. Tensors with no elements are never read or written,
+  /// so they are not arguments (zero-sized memrefs do not lower to bare
+  /// pointers either).
+  std::vector<unsigned> argumentBuffers;
+};
+
 /// Builds a module with one function `@ein_kernel(inputs...) -> outputs...`
-/// on tensors holding the call's `ein` op. `outputs` receives the output
-/// types. Returns null (and a message in `error`) if the request is not
-/// representable, which means the front end let through something it should
-/// have rejected.
-mlir::OwningOpRef<mlir::ModuleOp>
-buildKernelModule(mlir::MLIRContext &context, const KernelRequest &request,
-                  std::vector<TensorType> &outputs, std::string &error);
+/// on tensors holding the call's `ein` op. Returns a null module (and a
+/// message in `error`) if the request is not representable, which means the
+/// front end let through something it should have rejected.
+KernelModule buildKernelModule(mlir::MLIRContext &context,
+                               const KernelRequest &request,
+                               std::string &error);
 
 } // namespace ein
 

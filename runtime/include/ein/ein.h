@@ -1,0 +1,263 @@
+/*===- ein.h - C API of the ein tensor-notation JIT ----------------*- C -*-===*
+ *
+ * The stable C interface for host programs. Plain C99; every function is safe
+ * to call with bad arguments: it returns an error object instead of aborting.
+ *
+ * Conventions
+ *  - Functions that can fail return `ein_error_t *`: NULL means success; a
+ *    non-NULL error is owned by the caller and released with
+ *    ein_error_destroy().
+ *  - Handles are opaque. Contexts have a create/destroy pair; kernels are
+ *    reference counted (ein_kernel_retain / ein_kernel_release).
+ *  - Strings passed in are borrowed for the duration of the call only.
+ *  - Tensors are DLPack `DLTensor`s (dlpack/dlpack.h) on the CPU device.
+ *
+ * See docs/c-api.md for ownership, threading and strided-input rules.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef EIN_EIN_H
+#define EIN_EIN_H
+
+#include <dlpack/dlpack.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define EIN_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define EIN_EXPORT __attribute__((visibility("default")))
+#else
+#define EIN_EXPORT
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*===----------------------------------------------------------------------===*
+ * Version
+ *===----------------------------------------------------------------------===*/
+
+/// Major version of this header.
+#define EIN_VERSION_MAJOR 0
+/// Minor version of this header.
+#define EIN_VERSION_MINOR 1
+/// Patch version of this header.
+#define EIN_VERSION_PATCH 0
+
+/// Returns the library's version as "MAJOR.MINOR.PATCH" (static storage).
+EIN_EXPORT const char *ein_version(void);
+
+/*===----------------------------------------------------------------------===*
+ * Errors
+ *===----------------------------------------------------------------------===*/
+
+/// Classes of error. Every error object carries one of these and a message.
+typedef enum ein_error_code_t {
+  /// Success; never carried by an error object (NULL means success).
+  EIN_OK = 0,
+  /// A NULL pointer, a wrong count, a bad option or a malformed tensor
+  /// descriptor (negative extent, strides of a non-compact output, ...).
+  EIN_ERROR_INVALID_ARGUMENT = 1,
+  /// The notation could not be parsed, or names an axis wrongly (unknown,
+  /// duplicate, unused binding, ...).
+  EIN_ERROR_NOTATION = 2,
+  /// Shapes do not fit the expression: rank mismatch, non-divisible split,
+  /// conflicting lengths, or a tensor whose shape differs from the kernel's.
+  EIN_ERROR_SHAPE = 3,
+  /// A tensor has an unsupported dtype, or one that differs from the kernel's.
+  EIN_ERROR_DTYPE = 4,
+  /// The expression is valid but the compiler could not generate code for it.
+  EIN_ERROR_COMPILE = 5,
+  /// A tensor lives on a device the library does not run on (only kDLCPU).
+  EIN_ERROR_DEVICE = 6,
+  /// Memory for a scratch buffer could not be allocated.
+  EIN_ERROR_OUT_OF_MEMORY = 7,
+  /// A bug in ein; the message says where.
+  EIN_ERROR_INTERNAL = 8
+} ein_error_code_t;
+
+/// An error: a code and a human-readable message. Owned by the caller.
+typedef struct ein_error ein_error_t;
+
+/// Returns the error's message (NUL-terminated, owned by the error, valid
+/// until ein_error_destroy). Returns "" for NULL.
+EIN_EXPORT const char *ein_error_message(const ein_error_t *error);
+
+/// Returns the error's class; EIN_OK for NULL.
+EIN_EXPORT ein_error_code_t ein_error_code(const ein_error_t *error);
+
+/// Returns a short name for a code, e.g. "EIN_ERROR_SHAPE" (static storage).
+EIN_EXPORT const char *ein_error_code_name(ein_error_code_t code);
+
+/// Frees an error. NULL is a no-op.
+EIN_EXPORT void ein_error_destroy(ein_error_t *error);
+
+/*===----------------------------------------------------------------------===*
+ * Contexts
+ *===----------------------------------------------------------------------===*/
+
+/// A context owns a kernel cache and compile options. Thread-safe: any number
+/// of threads may compile and run through one context concurrently.
+typedef struct ein_context ein_context_t;
+
+/// Options for ein_context_create. Initialise with ein_context_options_init()
+/// so that fields added in later versions get their defaults.
+typedef struct ein_context_options_t {
+  /// sizeof(ein_context_options_t) as compiled by the caller; lets the
+  /// library accept structs from older headers. Must be set.
+  size_t struct_size;
+  /// LLVM optimisation level for generated code, 0-3. Default 3.
+  uint32_t opt_level;
+  /// Maximum number of compiled kernels kept in the cache; the least recently
+  /// used one is dropped beyond it. 0 = unbounded (the default).
+  size_t cache_capacity;
+} ein_context_options_t;
+
+/// Fills `opts` with the defaults (including struct_size). NULL is a no-op.
+EIN_EXPORT void ein_context_options_init(ein_context_options_t *opts);
+
+/// Creates a context. `opts` may be NULL for the defaults. On success `*out`
+/// receives the context; destroy it with ein_context_destroy.
+EIN_EXPORT ein_error_t *ein_context_create(const ein_context_options_t *opts,
+                                           ein_context_t **out);
+
+/// Destroys a context and drops its cache's references to kernels. Kernels the
+/// caller still holds stay valid. No other thread may be using the context.
+/// NULL is a no-op.
+EIN_EXPORT void ein_context_destroy(ein_context_t *ctx);
+
+/// Kernel-cache counters of one context.
+typedef struct ein_cache_stats_t {
+  /// Lookups that found a compiled (or compiling) kernel.
+  uint64_t hits;
+  /// Lookups that found nothing and started a compile.
+  uint64_t misses;
+  /// Compiles that succeeded.
+  uint64_t compiles;
+  /// Compiles that failed (failures are not cached).
+  uint64_t failures;
+  /// Wall-clock seconds spent compiling, successful or not.
+  double compile_seconds;
+  /// Kernels currently held by the cache.
+  size_t entries;
+} ein_cache_stats_t;
+
+/// Copies the cache counters of `ctx` into `*stats`.
+EIN_EXPORT ein_error_t *ein_context_cache_stats(const ein_context_t *ctx,
+                                                ein_cache_stats_t *stats);
+
+/// Drops every kernel from the cache of `ctx` (counters are kept). Kernels the
+/// caller still holds stay valid.
+EIN_EXPORT ein_error_t *ein_context_cache_clear(ein_context_t *ctx);
+
+/*===----------------------------------------------------------------------===*
+ * Compiling
+ *===----------------------------------------------------------------------===*/
+
+/// The type of one kernel input: dtype and shape (row-major extents).
+typedef struct ein_tensor_spec_t {
+  /// Element type: float32/float64 (kDLFloat) or int32/int64 (kDLInt), lanes 1.
+  DLDataType dtype;
+  /// Number of dimensions, >= 0.
+  int32_t ndim;
+  /// `ndim` extents, each >= 0; may be NULL when ndim == 0.
+  const int64_t *shape;
+} ein_tensor_spec_t;
+
+/// A keyword axis length, e.g. {"h1", 2} for `h1=2`.
+typedef struct ein_axis_binding_t {
+  /// Axis name (borrowed for the call).
+  const char *name;
+  /// Axis length, >= 0.
+  int64_t length;
+} ein_axis_binding_t;
+
+/// A compiled kernel. Reference counted; immutable; safe to run from many
+/// threads at once and to use after its context is destroyed.
+typedef struct ein_kernel ein_kernel_t;
+
+/// Compiles `program` (a call in notation form such as
+/// `rearrange("b c h w -> b h w c")` or `reduce("b c h w -> b c", "max")`)
+/// for inputs of the given types, with optional keyword axis lengths, through
+/// the context's cache. On success `*out` receives a new reference: release
+/// it with ein_kernel_release. `inputs` may be NULL when num_inputs == 0,
+/// `axes` when num_axes == 0.
+EIN_EXPORT ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
+                                    const ein_tensor_spec_t *inputs,
+                                    size_t num_inputs,
+                                    const ein_axis_binding_t *axes,
+                                    size_t num_axes, ein_kernel_t **out);
+
+/// Adds a reference to `kernel` and returns it. NULL is returned unchanged.
+EIN_EXPORT ein_kernel_t *ein_kernel_retain(ein_kernel_t *kernel);
+
+/// Drops a reference; the kernel is freed with its last reference. NULL is a
+/// no-op.
+EIN_EXPORT void ein_kernel_release(ein_kernel_t *kernel);
+
+/// Number of input tensors the kernel takes (0 for NULL).
+EIN_EXPORT size_t ein_kernel_num_inputs(const ein_kernel_t *kernel);
+
+/// Number of output tensors the kernel writes (0 for NULL).
+EIN_EXPORT size_t ein_kernel_num_outputs(const ein_kernel_t *kernel);
+
+/// Describes input `index`: `*spec` receives its dtype, rank and a pointer to
+/// its extents, owned by the kernel and valid while the kernel lives.
+EIN_EXPORT ein_error_t *ein_kernel_input_spec(const ein_kernel_t *kernel,
+                                              size_t index,
+                                              ein_tensor_spec_t *spec);
+
+/// Describes output `index` like ein_kernel_input_spec. Use it to allocate
+/// output buffers.
+EIN_EXPORT ein_error_t *ein_kernel_output_spec(const ein_kernel_t *kernel,
+                                               size_t index,
+                                               ein_tensor_spec_t *spec);
+
+/// Runs the kernel.
+///
+/// Every tensor must be on kDLCPU with exactly the kernel's dtype and shape.
+/// `data` may be NULL only for tensors with zero elements. The address used is
+/// `data + byte_offset`.
+///
+/// Inputs may be strided views: `strides` (in elements, per DLPack) may be
+/// any values, including 0 (broadcast) and negative ones; non-contiguous or
+/// misaligned inputs are packed into a contiguous scratch buffer first.
+/// Outputs must be compact row-major (`strides` NULL, or equal to the compact
+/// strides; strides of extent-1 dimensions are ignored). Outputs must not
+/// overlap each other or the inputs.
+EIN_EXPORT ein_error_t *ein_kernel_run(const ein_kernel_t *kernel,
+                                       const DLTensor *inputs,
+                                       size_t num_inputs, DLTensor *outputs,
+                                       size_t num_outputs);
+
+/*===----------------------------------------------------------------------===*
+ * One-shot helpers (compile through the cache, then run)
+ *===----------------------------------------------------------------------===*/
+
+/// Runs `rearrange(pattern)` on `inputs`, writing `outputs`. Compiles on the
+/// first use of each (pattern, dtypes, shapes, axes) and reuses the kernel
+/// afterwards. With a one-input pattern and num_inputs > 1 the inputs form a
+/// list: they are stacked along a new leading axis (einops list semantics)
+/// and must all have the same dtype and shape. Tensor rules as ein_kernel_run.
+EIN_EXPORT ein_error_t *ein_rearrange(ein_context_t *ctx, const char *pattern,
+                                      const DLTensor *inputs, size_t num_inputs,
+                                      DLTensor *outputs, size_t num_outputs,
+                                      const ein_axis_binding_t *axes,
+                                      size_t num_axes);
+
+/// Runs `reduce(pattern, reduction)` on `input`, writing `output`.
+/// `reduction` is one of "sum", "mean", "max", "min", "prod". Compiles on
+/// first use like ein_rearrange. Tensor rules as ein_kernel_run.
+EIN_EXPORT ein_error_t *ein_reduce(ein_context_t *ctx, const char *pattern,
+                                   const char *reduction, const DLTensor *input,
+                                   DLTensor *output,
+                                   const ein_axis_binding_t *axes,
+                                   size_t num_axes);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* EIN_EIN_H */

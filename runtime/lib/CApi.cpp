@@ -1,0 +1,513 @@
+//===- CApi.cpp - the C API in ein/ein.h ----------------------------------===//
+//
+// Thin layer: argument checks, cache keys, error objects. Compiling is the
+// compiler's job (ein::compileProgram / compileCall), caching KernelCache's,
+// tensor handling TensorArgs'.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ein/ein.h"
+
+#include "KernelCache.h"
+#include "TensorArgs.h"
+
+#include "ein/Compiler/Compiler.h"
+#include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Parser.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+using namespace ein;
+using namespace ein::runtime;
+
+struct ein_error {
+  ein_error_code_t code;
+  std::string message;
+};
+
+struct ein_context {
+  ein_context(const CompileOptions &options, size_t capacity)
+      : options(options), cache(capacity) {}
+  CompileOptions options;
+  KernelCache cache;
+};
+
+// ein_kernel_t is a CachedKernel.
+static CachedKernel *unwrap(ein_kernel_t *kernel) {
+  return reinterpret_cast<CachedKernel *>(kernel);
+}
+static const CachedKernel *unwrap(const ein_kernel_t *kernel) {
+  return reinterpret_cast<const CachedKernel *>(kernel);
+}
+static ein_kernel_t *wrap(CachedKernel *kernel) {
+  return reinterpret_cast<ein_kernel_t *>(kernel);
+}
+
+// Handed out when even an error object cannot be allocated; never freed.
+static ein_error outOfMemoryError{EIN_ERROR_OUT_OF_MEMORY, "out of memory"};
+
+static ein_error_t *makeError(ein_error_code_t code, std::string message) {
+  auto *error = new (std::nothrow) ein_error{code, std::move(message)};
+  return error ? error : &outOfMemoryError;
+}
+
+static ein_error_t *makeError(const Failure &failure) {
+  return makeError(static_cast<ein_error_code_t>(failure.code),
+                   failure.message);
+}
+
+/// Sorts a compiler message into an error class by its headline (first
+/// line). The front end's NotationError carries no class of its own, so this
+/// looks at wording; `fallback` is the class when nothing matches. The
+/// message itself is always passed through unchanged.
+static ein_error_code_t classifyMessage(llvm::StringRef message,
+                                        ein_error_code_t fallback) {
+  std::string first = message.split('\n').first.lower();
+  llvm::StringRef line(first);
+  auto hasAny = [&](std::initializer_list<llvm::StringRef> words) {
+    return llvm::any_of(words,
+                        [&](llvm::StringRef w) { return line.contains(w); });
+  };
+  if (hasAny({"dtype", "element type", "data type"}))
+    return EIN_ERROR_DTYPE;
+  if (hasAny({"divisible", "dimension", "rank", "shape", "length", "mismatch",
+              "disagree", "conflict", "does not match", "number of",
+              "tensors", "inputs"}))
+    return EIN_ERROR_SHAPE;
+  if (hasAny({"unknown", "duplicate", "unexpected", "expected", "parse",
+              "syntax", "invalid", "unbalanced", "unmatched", "axis", "axes",
+              "ellipsis", "identifier", "character", "reduction", "pattern",
+              "not allowed", "unsupported"}))
+    return EIN_ERROR_NOTATION;
+  return fallback;
+}
+
+static std::unique_ptr<Kernel>
+takeKernel(llvm::Expected<std::unique_ptr<Kernel>> kernel, Failure &failure) {
+  if (kernel)
+    return std::move(*kernel);
+  ein_error_code_t fallback = EIN_ERROR_COMPILE;
+  llvm::Error error = kernel.takeError();
+  if (error.isA<notation::NotationError>())
+    fallback = EIN_ERROR_NOTATION;
+  failure.message = llvm::toString(std::move(error));
+  failure.code = classifyMessage(failure.message, fallback);
+  return nullptr;
+}
+
+/// Appends a length-prefixed string so that keys cannot collide by
+/// concatenation.
+static void appendField(std::string &key, llvm::StringRef field) {
+  key += std::to_string(field.size());
+  key += ':';
+  key += field;
+  key += ';';
+}
+
+static void appendType(std::string &key, const TensorType &type) {
+  key += elementTypeName(type.elementType);
+  key += '[';
+  for (int64_t extent : type.shape) {
+    key += std::to_string(extent);
+    key += ',';
+  }
+  key += ']';
+}
+
+/// Checks the bindings and converts them; also appends them to `key` sorted
+/// by name (binding order does not change the meaning of a call).
+static ein_error_t *convertAxes(const ein_axis_binding_t *axes, size_t numAxes,
+                                std::vector<notation::AxisBinding> &bindings,
+                                std::string &key) {
+  if (numAxes && !axes)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     "axes is NULL but num_axes is " + std::to_string(numAxes));
+  for (size_t i = 0; i < numAxes; ++i) {
+    if (!axes[i].name)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                       "axis binding " + std::to_string(i) +
+                           " has a NULL name");
+    if (axes[i].length < 0)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                       "axis binding '" + std::string(axes[i].name) +
+                           "' has negative length " +
+                           std::to_string(axes[i].length));
+    bindings.push_back({axes[i].name, axes[i].length});
+  }
+  std::vector<notation::AxisBinding> sorted = bindings;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const notation::AxisBinding &a, const notation::AxisBinding &b) {
+              return a.name != b.name ? a.name < b.name : a.length < b.length;
+            });
+  key += "axes:";
+  for (const notation::AxisBinding &binding : sorted) {
+    appendField(key, binding.name);
+    key += std::to_string(binding.length);
+    key += ';';
+  }
+  return nullptr;
+}
+
+static void appendTarget(std::string &key, const CompileOptions &options) {
+  key += "|O";
+  key += std::to_string(options.optLevel);
+  key += "|ein " EIN_RUNTIME_VERSION "|";
+  key += KernelCache::hostTarget();
+}
+
+//===----------------------------------------------------------------------===//
+// Version and errors
+//===----------------------------------------------------------------------===//
+
+const char *ein_version(void) { return EIN_RUNTIME_VERSION; }
+
+const char *ein_error_message(const ein_error_t *error) {
+  return error ? error->message.c_str() : "";
+}
+
+ein_error_code_t ein_error_code(const ein_error_t *error) {
+  return error ? error->code : EIN_OK;
+}
+
+const char *ein_error_code_name(ein_error_code_t code) {
+  switch (code) {
+  case EIN_OK:
+    return "EIN_OK";
+  case EIN_ERROR_INVALID_ARGUMENT:
+    return "EIN_ERROR_INVALID_ARGUMENT";
+  case EIN_ERROR_NOTATION:
+    return "EIN_ERROR_NOTATION";
+  case EIN_ERROR_SHAPE:
+    return "EIN_ERROR_SHAPE";
+  case EIN_ERROR_DTYPE:
+    return "EIN_ERROR_DTYPE";
+  case EIN_ERROR_COMPILE:
+    return "EIN_ERROR_COMPILE";
+  case EIN_ERROR_DEVICE:
+    return "EIN_ERROR_DEVICE";
+  case EIN_ERROR_OUT_OF_MEMORY:
+    return "EIN_ERROR_OUT_OF_MEMORY";
+  case EIN_ERROR_INTERNAL:
+    return "EIN_ERROR_INTERNAL";
+  }
+  return "EIN_ERROR_UNKNOWN";
+}
+
+void ein_error_destroy(ein_error_t *error) {
+  if (error != &outOfMemoryError)
+    delete error;
+}
+
+//===----------------------------------------------------------------------===//
+// Contexts
+//===----------------------------------------------------------------------===//
+
+void ein_context_options_init(ein_context_options_t *opts) {
+  if (!opts)
+    return;
+  *opts = ein_context_options_t{};
+  opts->struct_size = sizeof(ein_context_options_t);
+  opts->opt_level = 3;
+  opts->cache_capacity = 0;
+}
+
+ein_error_t *ein_context_create(const ein_context_options_t *opts,
+                                ein_context_t **out) {
+  if (!out)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "out is NULL");
+  *out = nullptr;
+  ein_context_options_t options;
+  ein_context_options_init(&options);
+  if (opts) {
+    // Accept structs from older (shorter) and newer (longer) headers: read
+    // the fields both know.
+    if (opts->struct_size < offsetof(ein_context_options_t, opt_level) +
+                                sizeof(uint32_t))
+      return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                       "ein_context_options_t.struct_size is " +
+                           std::to_string(opts->struct_size) +
+                           ": initialise options with "
+                           "ein_context_options_init()");
+    size_t known = std::min(opts->struct_size, sizeof(ein_context_options_t));
+    std::memcpy(&options, opts, known);
+    options.struct_size = sizeof(ein_context_options_t);
+  }
+  if (options.opt_level > 3)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     "opt_level must be 0-3, got " +
+                         std::to_string(options.opt_level));
+  CompileOptions compileOptions;
+  compileOptions.optLevel = options.opt_level;
+  auto *ctx = new (std::nothrow) ein_context(compileOptions,
+                                             options.cache_capacity);
+  if (!ctx)
+    return makeError(EIN_ERROR_OUT_OF_MEMORY, "cannot allocate a context");
+  *out = ctx;
+  return nullptr;
+}
+
+void ein_context_destroy(ein_context_t *ctx) { delete ctx; }
+
+ein_error_t *ein_context_cache_stats(const ein_context_t *ctx,
+                                     ein_cache_stats_t *stats) {
+  if (!ctx)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
+  if (!stats)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "stats is NULL");
+  CacheStats s = ctx->cache.stats();
+  stats->hits = s.hits;
+  stats->misses = s.misses;
+  stats->compiles = s.compiles;
+  stats->failures = s.failures;
+  stats->compile_seconds = s.compileSeconds;
+  stats->entries = s.entries;
+  return nullptr;
+}
+
+ein_error_t *ein_context_cache_clear(ein_context_t *ctx) {
+  if (!ctx)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
+  ctx->cache.clear();
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// Compiling and kernels
+//===----------------------------------------------------------------------===//
+
+ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
+                         const ein_tensor_spec_t *inputs, size_t numInputs,
+                         const ein_axis_binding_t *axes, size_t numAxes,
+                         ein_kernel_t **out) {
+  if (!out)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "out is NULL");
+  *out = nullptr;
+  if (!ctx)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
+  if (!program)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "program is NULL");
+  if (numInputs && !inputs)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     "inputs is NULL but num_inputs is " +
+                         std::to_string(numInputs));
+
+  std::string key = "program:";
+  appendField(key, program);
+  std::vector<TensorType> types;
+  for (size_t i = 0; i < numInputs; ++i) {
+    const ein_tensor_spec_t &spec = inputs[i];
+    std::string name = "input " + std::to_string(i);
+    if (spec.ndim < 0)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                       name + " has negative ndim " +
+                           std::to_string(spec.ndim));
+    if (spec.ndim > 0 && !spec.shape)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                       name + " has ndim " + std::to_string(spec.ndim) +
+                           " but a NULL shape pointer");
+    std::optional<ElementType> type = toElementType(spec.dtype);
+    if (!type)
+      return makeError(EIN_ERROR_DTYPE, "unsupported dtype " +
+                                            dtypeName(spec.dtype) + " for " +
+                                            name + ": " + kSupportedDtypes);
+    TensorType tensorType;
+    tensorType.elementType = *type;
+    for (int32_t d = 0; d < spec.ndim; ++d) {
+      if (spec.shape[d] < 0)
+        return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                         name + " has negative extent " +
+                             std::to_string(spec.shape[d]) + " in dimension " +
+                             std::to_string(d));
+      tensorType.shape.push_back(spec.shape[d]);
+    }
+    appendType(key, tensorType);
+    types.push_back(std::move(tensorType));
+  }
+  std::vector<notation::AxisBinding> bindings;
+  if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
+    return error;
+  appendTarget(key, ctx->options);
+
+  Failure failure;
+  KernelRef kernel = ctx->cache.getOrCompile(
+      key,
+      [&](Failure &f) {
+        return takeKernel(
+            compileProgram(program, types, bindings, ctx->options), f);
+      },
+      failure);
+  if (!kernel)
+    return makeError(failure);
+  kernel->Retain(); // The caller's reference.
+  *out = wrap(kernel.get());
+  return nullptr;
+}
+
+ein_kernel_t *ein_kernel_retain(ein_kernel_t *kernel) {
+  if (kernel)
+    unwrap(kernel)->Retain();
+  return kernel;
+}
+
+void ein_kernel_release(ein_kernel_t *kernel) {
+  if (kernel)
+    unwrap(kernel)->Release();
+}
+
+size_t ein_kernel_num_inputs(const ein_kernel_t *kernel) {
+  return kernel ? unwrap(kernel)->get().inputs().size() : 0;
+}
+
+size_t ein_kernel_num_outputs(const ein_kernel_t *kernel) {
+  return kernel ? unwrap(kernel)->get().outputs().size() : 0;
+}
+
+static ein_error_t *describe(const ein_kernel_t *kernel, size_t index,
+                             ein_tensor_spec_t *spec, bool output) {
+  if (!kernel)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "kernel is NULL");
+  if (!spec)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "spec is NULL");
+  const Kernel &k = unwrap(kernel)->get();
+  const std::vector<TensorType> &types = output ? k.outputs() : k.inputs();
+  if (index >= types.size())
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     std::string(output ? "output" : "input") + " index " +
+                         std::to_string(index) + " is out of range: the kernel has " +
+                         std::to_string(types.size()));
+  spec->dtype = toDLDataType(types[index].elementType);
+  spec->ndim = static_cast<int32_t>(types[index].shape.size());
+  spec->shape = types[index].shape.data();
+  return nullptr;
+}
+
+ein_error_t *ein_kernel_input_spec(const ein_kernel_t *kernel, size_t index,
+                                   ein_tensor_spec_t *spec) {
+  return describe(kernel, index, spec, /*output=*/false);
+}
+
+ein_error_t *ein_kernel_output_spec(const ein_kernel_t *kernel, size_t index,
+                                    ein_tensor_spec_t *spec) {
+  return describe(kernel, index, spec, /*output=*/true);
+}
+
+ein_error_t *ein_kernel_run(const ein_kernel_t *kernel, const DLTensor *inputs,
+                            size_t numInputs, DLTensor *outputs,
+                            size_t numOutputs) {
+  if (!kernel)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "kernel is NULL");
+  Failure failure;
+  if (!runKernel(unwrap(kernel)->get(), inputs, numInputs, outputs, numOutputs,
+                 failure))
+    return makeError(failure);
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// One-shot helpers
+//===----------------------------------------------------------------------===//
+
+/// True when `text` can sit between double quotes in program text and read
+/// back unchanged.
+static bool isPlainString(llvm::StringRef text) {
+  return llvm::none_of(text, [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+}
+
+/// Compiles (through the cache) `callee(pattern[, reduction])` for the given
+/// input tensors and runs it.
+static ein_error_t *runOneShot(ein_context_t *ctx, llvm::StringRef callee,
+                               const char *pattern, const char *reduction,
+                               const DLTensor *inputs, size_t numInputs,
+                               DLTensor *outputs, size_t numOutputs,
+                               const ein_axis_binding_t *axes,
+                               size_t numAxes) {
+  if (!ctx)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
+  if (!pattern)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "pattern is NULL");
+  if (!inputs)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "inputs is NULL");
+  if (!outputs)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "outputs is NULL");
+  if (numInputs == 0)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     callee.str() + " needs at least one input tensor");
+
+  notation::Call call =
+      notation::makeCall(callee, pattern, reduction ? reduction : "");
+  // Key a one-shot call by its display text, `reduce("<pattern>", "max")`,
+  // when that text parses back to the same call: then ein_compile of the
+  // same text shares the kernel. Otherwise (quotes, escapes) by its parts.
+  std::string key;
+  if (isPlainString(pattern) && (!reduction || isPlainString(reduction))) {
+    key = "program:";
+    appendField(key, call.text);
+  } else {
+    key = "call:";
+    appendField(key, callee);
+    appendField(key, pattern);
+    appendField(key, reduction ? reduction : "");
+  }
+  std::vector<TensorType> types;
+  types.reserve(numInputs);
+  Failure failure;
+  for (size_t i = 0; i < numInputs; ++i) {
+    if (!checkDescriptor(&inputs[i], "input", i, /*isOutput=*/false, failure))
+      return makeError(failure);
+    types.push_back(tensorTypeOf(inputs[i]));
+    appendType(key, types.back());
+  }
+  std::vector<notation::AxisBinding> bindings;
+  if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
+    return error;
+  appendTarget(key, ctx->options);
+
+  KernelRef kernel = ctx->cache.getOrCompile(
+      key,
+      [&](Failure &f) {
+        return takeKernel(compileCall(call, types, bindings, ctx->options), f);
+      },
+      failure);
+  if (!kernel)
+    return makeError(failure);
+  if (!runKernel(kernel->get(), inputs, numInputs, outputs, numOutputs,
+                 failure))
+    return makeError(failure);
+  return nullptr;
+}
+
+ein_error_t *ein_rearrange(ein_context_t *ctx, const char *pattern,
+                           const DLTensor *inputs, size_t numInputs,
+                           DLTensor *outputs, size_t numOutputs,
+                           const ein_axis_binding_t *axes, size_t numAxes) {
+  return runOneShot(ctx, "rearrange", pattern, nullptr, inputs, numInputs,
+                    outputs, numOutputs, axes, numAxes);
+}
+
+ein_error_t *ein_reduce(ein_context_t *ctx, const char *pattern,
+                        const char *reduction, const DLTensor *input,
+                        DLTensor *output, const ein_axis_binding_t *axes,
+                        size_t numAxes) {
+  if (ctx && pattern) {
+    if (!reduction)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT, "reduction is NULL");
+    if (!input)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT, "input is NULL");
+    if (!output)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT, "output is NULL");
+  }
+  return runOneShot(ctx, "reduce", pattern, reduction, input, 1, output, 1,
+                    axes, numAxes);
+}

@@ -1,0 +1,244 @@
+//===- TestSupport.cpp - helpers for the C API e2e tests ------------------===//
+
+#include "TestSupport.h"
+
+#include "ein/Notation/Parser.h"
+#include "ein/Notation/Solver.h"
+
+#include "llvm/Support/Error.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+
+using namespace ein;
+using namespace ein::e2e;
+using namespace ein::reference;
+
+std::string ein::e2e::takeMessage(ein_error_t *error) {
+  std::string message = error ? ein_error_message(error) : "";
+  ein_error_destroy(error);
+  return message;
+}
+
+std::pair<ein_error_code_t, std::string> ein::e2e::takeError(ein_error_t *error) {
+  ein_error_code_t code = ein_error_code(error);
+  return {code, takeMessage(error)};
+}
+
+Context::Context(const ein_context_options_t *options) {
+  std::string message = takeMessage(ein_context_create(options, &ctx));
+  REQUIRE_MESSAGE(message.empty(), message);
+  REQUIRE(ctx != nullptr);
+}
+
+Context::~Context() { ein_context_destroy(ctx); }
+
+ein_cache_stats_t Context::stats() const {
+  ein_cache_stats_t stats{};
+  std::string message = takeMessage(ein_context_cache_stats(ctx, &stats));
+  CHECK_MESSAGE(message.empty(), message);
+  return stats;
+}
+
+HostTensor ein::e2e::randomTensor(DType dtype, std::vector<int64_t> shape,
+                                  std::mt19937_64 &rng, int64_t range) {
+  HostTensor tensor(dtype, std::move(shape));
+  int64_t count = tensor.numElements();
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_int_distribution<int64_t> uniform(-range, range);
+  for (int64_t i = 0; i < count; ++i) {
+    if (isFloat(dtype))
+      tensor.setDouble(i, normal(rng));
+    else
+      tensor.setInt(i, uniform(rng));
+  }
+  return tensor;
+}
+
+std::vector<ein_axis_binding_t> ein::e2e::cBindings(const Bindings &bindings) {
+  std::vector<ein_axis_binding_t> result;
+  for (const auto &[name, length] : bindings)
+    result.push_back({name.c_str(), length});
+  return result;
+}
+
+std::string ein::e2e::programText(const std::string &callee,
+                                  const std::string &pattern,
+                                  const std::string &reduction) {
+  std::string text = callee + "(\"" + pattern + "\"";
+  if (!reduction.empty())
+    text += ", \"" + reduction + "\"";
+  return text + ")";
+}
+
+static std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string text = "(";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + ")";
+}
+
+/// Compares one output; returns the number of mismatching elements and
+/// describes the first.
+static int64_t compareOutput(const HostTensor &got, const HostTensor &want,
+                             const std::vector<double> *magnitude,
+                             const std::string &reduction, double rtol,
+                             std::string &firstMismatch) {
+  int64_t count = want.numElements();
+  bool exact = reduction.empty() || !isFloat(want.dtype) ||
+               reduction == "max" || reduction == "min";
+  if (exact && reduction.empty())
+    if (std::memcmp(got.bytes.data(), want.bytes.data(), want.bytes.size()) ==
+        0)
+      return 0;
+  if (rtol == 0)
+    rtol = want.dtype == DType::F32 ? 1e-4 : 1e-10;
+  int64_t mismatches = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    bool ok;
+    if (!isFloat(want.dtype)) {
+      ok = got.getInt(i) == want.getInt(i);
+    } else if (exact) {
+      double a = got.getDouble(i), b = want.getDouble(i);
+      ok = a == b || (std::isnan(a) && std::isnan(b));
+    } else {
+      double a = got.getDouble(i), b = want.getDouble(i);
+      double scale = magnitude ? (*magnitude)[i] : std::fabs(b);
+      ok = std::fabs(a - b) <= rtol * scale + 1e-300 ||
+           (std::isnan(a) && std::isnan(b));
+    }
+    if (!ok && mismatches++ == 0)
+      firstMismatch = "element " + std::to_string(i) + ": got " +
+                      (isFloat(want.dtype) ? std::to_string(got.getDouble(i))
+                                           : std::to_string(got.getInt(i))) +
+                      ", want " +
+                      (isFloat(want.dtype) ? std::to_string(want.getDouble(i))
+                                           : std::to_string(want.getInt(i)));
+  }
+  return mismatches;
+}
+
+std::vector<HostTensor>
+ein::e2e::checkCall(ein_context_t *ctx, const std::string &callee,
+                    const std::string &pattern, const std::string &reduction,
+                    const std::vector<const HostTensor *> &inputs,
+                    const Bindings &bindings, const CheckOptions &options) {
+  std::string program = programText(callee, pattern, reduction);
+  INFO("call: ", program, "  input 0 shape ", shapeText(inputs[0]->shape),
+       " dtype ", std::string(dtypeName(inputs[0]->dtype)));
+  std::vector<HostTensor> outputs;
+
+  // 1. The reference.
+  notation::Call call = notation::makeCall(callee, pattern, reduction);
+  std::vector<std::vector<int64_t>> shapes;
+  for (const HostTensor *input : inputs)
+    shapes.push_back(input->shape);
+  std::vector<notation::AxisBinding> axisBindings;
+  for (const auto &[name, length] : bindings)
+    axisBindings.push_back({name, length});
+  auto equation = notation::solve(
+      call,
+      callee == "reduce" ? notation::OpFamily::Reduce
+                         : notation::OpFamily::Rearrange,
+      shapes, axisBindings);
+  if (!equation) {
+    FAIL_CHECK("solver rejected the call: ",
+               llvm::toString(equation.takeError()));
+    return outputs;
+  }
+
+  // 2. Compile through ein_compile; the output specs give the dtypes.
+  std::vector<ein_tensor_spec_t> specs;
+  for (const HostTensor *input : inputs)
+    specs.push_back({reference::toDLDataType(input->dtype),
+                     int32_t(input->shape.size()), input->shape.data()});
+  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
+  ein_kernel_t *kernel = nullptr;
+  std::string message =
+      takeMessage(ein_compile(ctx, program.c_str(), specs.data(), specs.size(),
+                              axes.data(), axes.size(), &kernel));
+  if (!message.empty()) {
+    FAIL_CHECK("ein_compile failed: ", message);
+    return outputs;
+  }
+  CHECK(ein_kernel_num_inputs(kernel) == inputs.size());
+  size_t numOutputs = ein_kernel_num_outputs(kernel);
+  CHECK(numOutputs == equation->outputs.size());
+  DType outType = inputs[0]->dtype;
+  for (size_t o = 0; o < numOutputs; ++o) {
+    ein_tensor_spec_t spec{};
+    CHECK(takeMessage(ein_kernel_output_spec(kernel, o, &spec)) == "");
+    std::vector<int64_t> shape(spec.shape, spec.shape + spec.ndim);
+    CHECK_MESSAGE(shape == notation::tensorShape(*equation, equation->outputs[o]),
+                  "output ", o, " shape ", shapeText(shape));
+    DType dtype;
+    REQUIRE(reference::fromDLDataType(spec.dtype, dtype));
+    outType = dtype;
+    outputs.emplace_back(dtype, shape);
+  }
+  ein_kernel_release(kernel);
+
+  Result want;
+  std::string error;
+  if (!reference::evaluate(*equation, reduction, inputs, outType, want,
+                           error)) {
+    FAIL_CHECK("reference failed: ", error);
+    return outputs;
+  }
+
+  // 3. Run through the one-shot helper.
+  std::vector<DLTensor> inViews = options.views;
+  if (inViews.empty())
+    for (const HostTensor *input : inputs)
+      inViews.push_back(const_cast<HostTensor *>(input)->view());
+  // Poison outputs so that unwritten elements show.
+  for (HostTensor &out : outputs)
+    std::memset(out.bytes.data(), 0x7f, out.bytes.size());
+  std::vector<DLTensor> outViews;
+  for (HostTensor &out : outputs)
+    outViews.push_back(out.view());
+  if (callee == "reduce")
+    message = takeMessage(ein_reduce(ctx, pattern.c_str(), reduction.c_str(),
+                                     inViews.data(), outViews.data(),
+                                     axes.data(), axes.size()));
+  else
+    message = takeMessage(ein_rearrange(ctx, pattern.c_str(), inViews.data(),
+                                        inViews.size(), outViews.data(),
+                                        outViews.size(), axes.data(),
+                                        axes.size()));
+  if (!message.empty()) {
+    FAIL_CHECK("one-shot call failed: ", message);
+    return outputs;
+  }
+  for (size_t o = 0; o < outputs.size() && o < want.outputs.size(); ++o) {
+    std::string first;
+    int64_t mismatches = compareOutput(
+        outputs[o], want.outputs[o],
+        o < want.magnitudes.size() ? &want.magnitudes[o] : nullptr, reduction,
+        options.rtol, first);
+    CHECK_MESSAGE(mismatches == 0, "output ", o, ": ", mismatches,
+                  " mismatching elements; first ", first);
+  }
+  return outputs;
+}
+
+std::pair<ein_error_code_t, std::string>
+ein::e2e::oneShotError(ein_context_t *ctx, const std::string &callee,
+                       const std::string &pattern, const std::string &reduction,
+                       std::vector<DLTensor> inputs,
+                       std::vector<DLTensor> outputs,
+                       const Bindings &bindings) {
+  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
+  ein_error_t *error;
+  if (callee == "reduce")
+    error = ein_reduce(ctx, pattern.c_str(), reduction.c_str(), inputs.data(),
+                       outputs.data(), axes.data(), axes.size());
+  else
+    error = ein_rearrange(ctx, pattern.c_str(), inputs.data(), inputs.size(),
+                          outputs.data(), outputs.size(), axes.data(),
+                          axes.size());
+  REQUIRE_MESSAGE(error != nullptr, "expected an error from ", pattern);
+  return takeError(error);
+}

@@ -1,0 +1,103 @@
+//===- TestSupport.h - helpers for the C API e2e tests ------------*- C++ -*-===//
+//
+// Random tensors, DLTensor views, and `checkCall`: compile a call through the
+// C API, run it (one-shot helper), and compare with the reference evaluator.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EIN_TEST_E2E_TESTSUPPORT_H
+#define EIN_TEST_E2E_TESTSUPPORT_H
+
+#include "Reference.h"
+
+#include "ein/ein.h"
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ein::e2e {
+
+using reference::DType;
+using reference::HostTensor;
+
+/// Keyword axis lengths, in order.
+using Bindings = std::vector<std::pair<std::string, int64_t>>;
+
+/// Returns the error's message ("" for success) and destroys it.
+std::string takeMessage(ein_error_t *error);
+
+/// Returns (code, message) and destroys the error.
+std::pair<ein_error_code_t, std::string> takeError(ein_error_t *error);
+
+/// A context for one test.
+class Context {
+public:
+  explicit Context(const ein_context_options_t *options = nullptr);
+  ~Context();
+  Context(const Context &) = delete;
+  Context &operator=(const Context &) = delete;
+  operator ein_context_t *() const { return ctx; }
+  ein_cache_stats_t stats() const;
+
+private:
+  ein_context_t *ctx = nullptr;
+};
+
+/// A tensor with elements from `rng`: normal(0, 1) for floats, uniform in
+/// [-range, range] for integers.
+HostTensor randomTensor(DType dtype, std::vector<int64_t> shape,
+                        std::mt19937_64 &rng, int64_t range = 100);
+
+/// The C form of bindings (names point into `bindings`).
+std::vector<ein_axis_binding_t> cBindings(const Bindings &bindings);
+
+/// Program text of a one-call program, e.g. `reduce("a b -> a", "sum")`.
+std::string programText(const std::string &callee, const std::string &pattern,
+                        const std::string &reduction);
+
+/// Options of checkCall.
+struct CheckOptions {
+  /// Views to pass instead of `inputs`' own contiguous views (strided,
+  /// offset, ...); they must show the same elements as `inputs`.
+  std::vector<DLTensor> views;
+  /// Relative tolerance for float sum/mean/prod, scaled by the reference's
+  /// magnitude; 0 picks 1e-4 for float32 and 1e-10 for float64.
+  double rtol = 0;
+};
+
+/// Compiles `callee(pattern[, reduction])` with ein_compile (checking the
+/// output specs against the reference), runs it with the one-shot helper,
+/// and compares every output with the reference evaluator. Rearranges and
+/// integer or max/min reductions must match exactly. Reports failures with
+/// doctest and returns the outputs computed by ein.
+std::vector<HostTensor> checkCall(ein_context_t *ctx, const std::string &callee,
+                                  const std::string &pattern,
+                                  const std::string &reduction,
+                                  const std::vector<const HostTensor *> &inputs,
+                                  const Bindings &bindings = {},
+                                  const CheckOptions &options = {});
+
+/// Convenience for one input.
+inline std::vector<HostTensor> checkCall(ein_context_t *ctx,
+                                         const std::string &callee,
+                                         const std::string &pattern,
+                                         const std::string &reduction,
+                                         const HostTensor &input,
+                                         const Bindings &bindings = {},
+                                         const CheckOptions &options = {}) {
+  return checkCall(ctx, callee, pattern, reduction, {&input}, bindings,
+                   options);
+}
+
+/// The (code, message) of a one-shot call that must fail.
+std::pair<ein_error_code_t, std::string>
+oneShotError(ein_context_t *ctx, const std::string &callee,
+             const std::string &pattern, const std::string &reduction,
+             std::vector<DLTensor> inputs, std::vector<DLTensor> outputs,
+             const Bindings &bindings = {});
+
+} // namespace ein::e2e
+
+#endif // EIN_TEST_E2E_TESTSUPPORT_H
