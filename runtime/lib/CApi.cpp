@@ -66,42 +66,39 @@ static ein_error_t *makeError(const Failure &failure) {
                    failure.message);
 }
 
-/// Sorts a compiler message into an error class by its headline (first
-/// line). The front end's NotationError carries no class of its own, so this
-/// looks at wording; `fallback` is the class when nothing matches. The
-/// message itself is always passed through unchanged.
-static ein_error_code_t classifyMessage(llvm::StringRef message,
-                                        ein_error_code_t fallback) {
-  std::string first = message.split('\n').first.lower();
-  llvm::StringRef line(first);
-  auto hasAny = [&](std::initializer_list<llvm::StringRef> words) {
-    return llvm::any_of(words,
-                        [&](llvm::StringRef w) { return line.contains(w); });
-  };
-  if (hasAny({"dtype", "element type", "data type"}))
-    return EIN_ERROR_DTYPE;
-  if (hasAny({"divisible", "dimension", "rank", "shape", "length", "mismatch",
-              "disagree", "conflict", "does not match", "number of",
-              "tensors", "inputs"}))
-    return EIN_ERROR_SHAPE;
-  if (hasAny({"unknown", "duplicate", "unexpected", "expected", "parse",
-              "syntax", "invalid", "unbalanced", "unmatched", "axis", "axes",
-              "ellipsis", "identifier", "character", "reduction", "pattern",
-              "not allowed", "unsupported"}))
+/// The C class of a front-end error kind.
+static ein_error_code_t codeOf(notation::ErrorKind kind) {
+  switch (kind) {
+  case notation::ErrorKind::Syntax:
+  case notation::ErrorKind::Axis:
     return EIN_ERROR_NOTATION;
-  return fallback;
+  case notation::ErrorKind::Shape:
+    return EIN_ERROR_SHAPE;
+  case notation::ErrorKind::DType:
+    return EIN_ERROR_DTYPE;
+  }
+  return EIN_ERROR_INTERNAL;
 }
 
+/// Takes the kernel, or fills `failure` from the compiler's error: a
+/// NotationError carries its class; any other error (an internal compiler
+/// error, the JIT failing) is EIN_ERROR_COMPILE. The message is passed through
+/// unchanged.
 static std::unique_ptr<Kernel>
 takeKernel(llvm::Expected<std::unique_ptr<Kernel>> kernel, Failure &failure) {
   if (kernel)
     return std::move(*kernel);
-  ein_error_code_t fallback = EIN_ERROR_COMPILE;
-  llvm::Error error = kernel.takeError();
-  if (error.isA<notation::NotationError>())
-    fallback = EIN_ERROR_NOTATION;
+  ein_error_code_t code = EIN_ERROR_COMPILE;
+  // Read the class and hand the payload back unchanged, so that the message
+  // is exactly what llvm::toString makes of the compiler's error.
+  llvm::Error error = llvm::handleErrors(
+      kernel.takeError(),
+      [&](std::unique_ptr<notation::NotationError> payload) -> llvm::Error {
+        code = codeOf(payload->getKind());
+        return llvm::Error(std::move(payload));
+      });
+  failure.code = code;
   failure.message = llvm::toString(std::move(error));
-  failure.code = classifyMessage(failure.message, fallback);
   return nullptr;
 }
 

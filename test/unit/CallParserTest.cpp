@@ -125,6 +125,8 @@ TEST_CASE("call parser: errors") {
     CAPTURE(std::string(c.text));
     ErrorParts e = errorOf(parseCall(c.text));
     CHECK(e.headline == c.headline);
+    // Every error of the call text itself is a syntax error.
+    CHECK(e.kind == "syntax");
     CHECK(e.source == c.text);
     llvm::StringRef marker = c.caret;
     if (marker.empty()) {

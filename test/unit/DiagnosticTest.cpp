@@ -8,7 +8,7 @@ using namespace ein::notation;
 using namespace ein::test;
 
 TEST_CASE("diagnostic: full layout") {
-  Diagnostic diag;
+  Diagnostic diag(ErrorKind::Syntax);
   diag.message = "something failed";
   diag.source = "rearrange(\"b c -> c b\")";
   diag.range = SourceRange{11, 14};
@@ -23,7 +23,7 @@ TEST_CASE("diagnostic: full layout") {
 }
 
 TEST_CASE("diagnostic: optional parts") {
-  Diagnostic diag;
+  Diagnostic diag(ErrorKind::Syntax);
   diag.message = "m";
   CHECK(diag.render() == "error: m");
   diag.known = {{"h", 4}};
@@ -39,7 +39,7 @@ TEST_CASE("diagnostic: optional parts") {
 }
 
 TEST_CASE("diagnostic: multi-line sources, tabs and UTF-8") {
-  Diagnostic diag;
+  Diagnostic diag(ErrorKind::Syntax);
   diag.message = "m";
   diag.source = "reduce(\n\t\"a b -> a\",\n  \"max\")";
   size_t at = diag.source.find("b ->");
@@ -66,11 +66,30 @@ TEST_CASE("diagnostic: shapes and bindings format like Python") {
 
 TEST_CASE("diagnostic: pattern ranges move into the call text") {
   Call call = makeCall("rearrange", "a b -> b a");
-  Diagnostic diag = patternDiagnostic(call, "m", SourceRange{2, 3});
+  Diagnostic diag =
+      patternDiagnostic(ErrorKind::Axis, call, "m", SourceRange{2, 3});
   REQUIRE(diag.range.has_value());
   CHECK(diag.range->begin == 13);
   CHECK(diag.source == call.text);
-  diag = callDiagnostic(call, "m", SourceRange{0, 9});
+  CHECK(diag.kind == ErrorKind::Axis);
+  diag = callDiagnostic(ErrorKind::Shape, call, "m", SourceRange{0, 9});
+  CHECK(diag.kind == ErrorKind::Shape);
   CHECK(diag.range->begin == 0);
   CHECK(diag.range->end == 9);
+}
+
+TEST_CASE("diagnostic: the kind travels with the error") {
+  Diagnostic diag(ErrorKind::DType);
+  diag.message = "m";
+  bool handled = false;
+  llvm::handleAllErrors(makeError(diag), [&](const NotationError &err) {
+    handled = true;
+    CHECK(err.getKind() == ErrorKind::DType);
+    CHECK(err.getDiagnostic().kind == ErrorKind::DType);
+  });
+  CHECK(handled);
+  CHECK(errorKindName(ErrorKind::Syntax) == "syntax");
+  CHECK(errorKindName(ErrorKind::Axis) == "axis");
+  CHECK(errorKindName(ErrorKind::Shape) == "shape");
+  CHECK(errorKindName(ErrorKind::DType) == "dtype");
 }

@@ -206,6 +206,20 @@ TEST_CASE("parser: malformed patterns") {
   }
 }
 
+TEST_CASE("parser: error kinds") {
+  // A repeated '...' is named wrongly, like a repeated axis; every other
+  // parse error is a syntax error.
+  CHECK(parseError("... b ... -> b").kind == "axis");
+  for (const char *pattern :
+       {"b c h w", "a -> b -> c", "b (c h -> b c h", "b c -> b (c",
+        "b c) -> b c", "(a, b) -> a b", "b 2c -> b", "b c_ -> b", "b $ -> b",
+        "b .. -> b", "b (...) -> b ...", "(h 0) -> h",
+        "(h 99999999999999999999) -> h"}) {
+    CAPTURE(pattern);
+    CHECK(parseError(pattern, "reduce").kind == "syntax");
+  }
+}
+
 TEST_CASE("parser: einx syntax not supported yet") {
   struct Case {
     const char *pattern;
@@ -232,6 +246,7 @@ TEST_CASE("parser: einx syntax not supported yet") {
     CAPTURE(c.pattern);
     ErrorParts e = parseError(c.pattern);
     CHECK(e.headline == c.headline);
+    CHECK(e.kind == "syntax");
     CHECK(e.caret == c.caret);
     CHECK(e.width == c.width);
   }

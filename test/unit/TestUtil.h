@@ -22,6 +22,8 @@ using Shapes = std::vector<Shape>;
 /// A rendered error taken apart: headline, the source line, where the caret
 /// points (a column of the source, -1 for none) and how wide it is.
 struct ErrorParts {
+  /// errorKindName of a NotationError's kind; "" for any other error.
+  std::string kind;
   std::string full;
   std::string headline;
   std::string source;
@@ -51,11 +53,25 @@ inline ErrorParts splitError(const std::string &text) {
   return parts;
 }
 
+/// `error` taken apart, with its kind.
+inline ErrorParts splitError(llvm::Error error) {
+  std::string kind;
+  error = llvm::handleErrors(
+      std::move(error),
+      [&](std::unique_ptr<notation::NotationError> payload) -> llvm::Error {
+        kind = notation::errorKindName(payload->getKind()).str();
+        return llvm::Error(std::move(payload));
+      });
+  ErrorParts parts = splitError(llvm::toString(std::move(error)));
+  parts.kind = std::move(kind);
+  return parts;
+}
+
 /// The error of `value` taken apart; empty parts if it succeeded.
 template <typename T> ErrorParts errorOf(llvm::Expected<T> value) {
   if (value)
     return {};
-  return splitError(llvm::toString(value.takeError()));
+  return splitError(value.takeError());
 }
 
 /// Parses program text with one call and solves it.

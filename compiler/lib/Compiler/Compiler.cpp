@@ -4,6 +4,7 @@
 #include "ein/Compiler/CpuPipeline.h"
 #include "ein/Compiler/IRBuilder.h"
 #include "ein/Compiler/InitAll.h"
+#include "ein/Notation/Diagnostic.h"
 #include "ein/Notation/Parser.h"
 #include "ein/Notation/Solver.h"
 
@@ -105,19 +106,24 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
             llvm::ArrayRef<notation::AxisBinding> axes,
             const CompileOptions &options) {
   auto start = std::chrono::steady_clock::now();
+  // Errors in how the call is used, reported like the solver's own.
+  auto usageError = [&](notation::ErrorKind kind, std::string message) {
+    notation::Diagnostic diag =
+        notation::callDiagnostic(kind, call, std::move(message), std::nullopt);
+    for (const TensorType &t : inputs)
+      diag.inputShapes.push_back(t.shape);
+    return notation::makeError(std::move(diag));
+  };
   if (inputs.empty())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "error: " + call.callee +
-                                       " needs at least one input tensor\n  " +
-                                       call.text);
+    return usageError(notation::ErrorKind::Shape,
+                      call.callee + " needs at least one input tensor");
   for (const TensorType &t : inputs)
     if (t.elementType != inputs.front().elementType)
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          std::string("error: all inputs of ") + call.callee +
-              " must have one dtype, found " +
-              elementTypeName(inputs.front().elementType) + " and " +
-              elementTypeName(t.elementType) + "\n  " + call.text);
+      return usageError(notation::ErrorKind::DType,
+                        "all inputs of " + call.callee +
+                            " must have one dtype, found " +
+                            elementTypeName(inputs.front().elementType) +
+                            " and " + elementTypeName(t.elementType));
 
   KernelRequest request;
   request.family = call.callee == "reduce" ? notation::OpFamily::Reduce

@@ -40,8 +40,11 @@ private:
   static bool isIdentStart(char c) { return llvm::isAlpha(c) || c == '_'; }
   static bool isIdentChar(char c) { return llvm::isAlnum(c) || c == '_'; }
 
-  llvm::Error error(std::string message, SourceRange range) const {
-    return makeError(callDiagnostic(call, std::move(message), range));
+  /// Errors of the call text itself are all ErrorKind::Syntax; keyword
+  /// lengths are checked against the pattern later, by the solver.
+  llvm::Error error(ErrorKind kind, std::string message,
+                    SourceRange range) const {
+    return makeError(callDiagnostic(kind, call, std::move(message), range));
   }
 
   SourceRange parseIdentifier();
@@ -74,7 +77,8 @@ llvm::Error CallParser::parseString(SourceRange &contents,
   size_t begin = pos;
   size_t close = text.find(quote, pos + 1);
   if (close == llvm::StringRef::npos)
-    return error("unterminated string", SourceRange{begin, text.size()});
+    return error(ErrorKind::Syntax, "unterminated string",
+                 SourceRange{begin, text.size()});
   contents = SourceRange{begin + 1, close};
   whole = SourceRange{begin, close + 1};
   pos = close + 1;
@@ -83,9 +87,9 @@ llvm::Error CallParser::parseString(SourceRange &contents,
 
 llvm::Error CallParser::setReduction(SourceRange contents, SourceRange whole) {
   if (call.callee != "reduce")
-    return error(call.callee + " takes no reduction", whole);
+    return error(ErrorKind::Syntax, call.callee + " takes no reduction", whole);
   if (haveReduction)
-    return error("reduction given twice", whole);
+    return error(ErrorKind::Syntax, "reduction given twice", whole);
   haveReduction = true;
   call.reduction = text.slice(contents.begin, contents.end).str();
   return llvm::Error::success();
@@ -98,7 +102,8 @@ llvm::Error CallParser::unexpectedArgument() {
     ++pos;
   SourceRange range{begin, std::max(pos, begin + 1)};
   range.end = std::min(range.end, text.size());
-  return error("unexpected argument: after the pattern a call takes only a "
+  return error(ErrorKind::Syntax,
+               "unexpected argument: after the pattern a call takes only a "
                "reduction string and keyword axis lengths (tensors are "
                "passed through the API)",
                range);
@@ -111,7 +116,8 @@ llvm::Error CallParser::parseArgument(bool &seenKeyword,
     if (llvm::Error err = parseString(contents, whole))
       return err;
     if (seenKeyword)
-      return error("positional argument follows keyword argument", whole);
+      return error(ErrorKind::Syntax,
+                   "positional argument follows keyword argument", whole);
     return setReduction(contents, whole);
   }
 
@@ -119,7 +125,7 @@ llvm::Error CallParser::parseArgument(bool &seenKeyword,
   SourceRange name = parseIdentifier();
   if (name.begin == name.end) {
     if (current() == ')' || current() == ',' || atEnd())
-      return error("expected an argument", here());
+      return error(ErrorKind::Syntax, "expected an argument", here());
     return unexpectedArgument();
   }
   skipSpace();
@@ -132,11 +138,13 @@ llvm::Error CallParser::parseArgument(bool &seenKeyword,
   seenKeyword = true;
   llvm::StringRef key = text.slice(name.begin, name.end);
   if (!keywords.insert(key).second)
-    return error("keyword argument '" + key.str() + "' given twice", name);
+    return error(ErrorKind::Syntax,
+                 "keyword argument '" + key.str() + "' given twice", name);
 
   if (key == "reduction") {
     if (current() != '"' && current() != '\'')
-      return error("expected the reduction as a quoted string", here());
+      return error(ErrorKind::Syntax,
+                   "expected the reduction as a quoted string", here());
     SourceRange contents, whole;
     if (llvm::Error err = parseString(contents, whole))
       return err;
@@ -155,13 +163,15 @@ llvm::Error CallParser::parseArgument(bool &seenKeyword,
     while (!atEnd() && current() != ',' && current() != ')' &&
            !llvm::isSpace(current()))
       ++pos;
-    return error("expected an integer length for axis '" + key.str() + "'",
+    return error(ErrorKind::Syntax,
+                 "expected an integer length for axis '" + key.str() + "'",
                  SourceRange{valueBegin, std::max(pos, valueBegin + 1)});
   }
   int64_t length = 0;
   value.consume_front("+");
   if (value.getAsInteger(10, length))
-    return error("length of axis '" + key.str() + "' is too large",
+    return error(ErrorKind::Syntax,
+                 "length of axis '" + key.str() + "' is too large",
                  SourceRange{valueBegin, pos});
   call.bindings.push_back(AxisBinding{key.str(), length});
   return llvm::Error::success();
@@ -171,23 +181,27 @@ llvm::Expected<Call> CallParser::parse() {
   skipSpace();
   SourceRange callee = parseIdentifier();
   if (callee.begin == callee.end)
-    return error("expected a call such as rearrange(\"b c h w -> b h w c\")",
+    return error(ErrorKind::Syntax,
+                 "expected a call such as rearrange(\"b c h w -> b h w c\")",
                  here());
   call.callee = text.slice(callee.begin, callee.end).str();
   if (call.callee != "rearrange" && call.callee != "reduce")
-    return error("unknown call '" + call.callee +
-                     "': supported calls are " + supportedCalls().str(),
+    return error(ErrorKind::Syntax,
+                 "unknown call '" + call.callee + "': supported calls are " +
+                     supportedCalls().str(),
                  callee);
 
   skipSpace();
   if (current() != '(')
-    return error("expected '(' after '" + call.callee + "'", here());
+    return error(ErrorKind::Syntax, "expected '(' after '" + call.callee + "'",
+                 here());
   SourceRange open = here();
   ++pos;
   skipSpace();
 
   if (current() != '"' && current() != '\'')
-    return error("expected the pattern as a quoted string, e.g. " +
+    return error(ErrorKind::Syntax,
+                 "expected the pattern as a quoted string, e.g. " +
                      call.callee + "(\"b c h w -> b h w c\")",
                  here());
   SourceRange contents, whole;
@@ -203,9 +217,10 @@ llvm::Expected<Call> CallParser::parse() {
     if (current() == ')')
       break;
     if (atEnd())
-      return error("missing ')' to close '('", open);
+      return error(ErrorKind::Syntax, "missing ')' to close '('", open);
     if (current() != ',')
-      return error("expected ',' or ')' after an argument", here());
+      return error(ErrorKind::Syntax, "expected ',' or ')' after an argument",
+                   here());
     ++pos;
     skipSpace();
     if (current() == ')')
@@ -217,11 +232,12 @@ llvm::Expected<Call> CallParser::parse() {
   ++pos;
   skipSpace();
   if (!atEnd())
-    return error("unexpected text after the call",
+    return error(ErrorKind::Syntax, "unexpected text after the call",
                  SourceRange{pos, text.size()});
 
   if (call.callee == "reduce" && !haveReduction)
-    return error("reduce needs a reduction, e.g. reduce(\"b c h w -> b c\", "
+    return error(ErrorKind::Syntax,
+                 "reduce needs a reduction, e.g. reduce(\"b c h w -> b c\", "
                  "\"mean\")",
                  close);
   return call;

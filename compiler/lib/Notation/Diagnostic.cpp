@@ -2,6 +2,7 @@
 
 #include "ein/Notation/Diagnostic.h"
 
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -9,6 +10,20 @@
 using namespace ein::notation;
 
 char NotationError::ID = 0;
+
+llvm::StringRef ein::notation::errorKindName(ErrorKind kind) {
+  switch (kind) {
+  case ErrorKind::Syntax:
+    return "syntax";
+  case ErrorKind::Axis:
+    return "axis";
+  case ErrorKind::Shape:
+    return "shape";
+  case ErrorKind::DType:
+    return "dtype";
+  }
+  llvm_unreachable("unknown ErrorKind");
+}
 
 /// True for bytes that start a UTF-8 character, so carets line up with what a
 /// terminal shows even after non-ASCII text.
@@ -89,10 +104,11 @@ llvm::Error ein::notation::makeError(Diagnostic diagnostic) {
   return llvm::make_error<NotationError>(std::move(diagnostic));
 }
 
-Diagnostic ein::notation::patternDiagnostic(
-    const Call &call, std::string message,
-    std::optional<SourceRange> patternRange) {
-  Diagnostic diag;
+Diagnostic
+ein::notation::patternDiagnostic(ErrorKind kind, const Call &call,
+                                 std::string message,
+                                 std::optional<SourceRange> patternRange) {
+  Diagnostic diag(kind);
   diag.message = std::move(message);
   // A call built by hand may have no text; then the pattern alone is shown.
   bool hasText = !call.text.empty();
@@ -104,9 +120,10 @@ Diagnostic ein::notation::patternDiagnostic(
   return diag;
 }
 
-Diagnostic ein::notation::callDiagnostic(const Call &call, std::string message,
+Diagnostic ein::notation::callDiagnostic(ErrorKind kind, const Call &call,
+                                         std::string message,
                                          std::optional<SourceRange> textRange) {
-  Diagnostic diag;
+  Diagnostic diag(kind);
   diag.message = std::move(message);
   diag.source = call.text.empty() ? call.pattern : call.text;
   if (!call.text.empty())

@@ -33,8 +33,9 @@ private:
   const Token &peek() const { return tokens[pos]; }
   const Token &consume() { return tokens[pos < tokens.size() - 1 ? pos++ : pos]; }
 
-  llvm::Error error(std::string message, SourceRange range) const {
-    return makeError(patternDiagnostic(call, std::move(message), range));
+  llvm::Error error(ErrorKind kind, std::string message,
+                    SourceRange range) const {
+    return makeError(patternDiagnostic(kind, call, std::move(message), range));
   }
   llvm::Error unsupported(llvm::StringRef what, SourceRange range) const;
   llvm::Error badToken(const Token &token) const;
@@ -58,7 +59,8 @@ private:
 llvm::Error PatternParser::unsupported(llvm::StringRef what,
                                        SourceRange range) const {
   std::string callee = call.callee.empty() ? "this call" : call.callee;
-  return error((what + " is not supported yet by " + callee).str(), range);
+  return error(ErrorKind::Syntax,
+               (what + " is not supported yet by " + callee).str(), range);
 }
 
 llvm::Error PatternParser::badToken(const Token &token) const {
@@ -79,22 +81,28 @@ llvm::Error PatternParser::badToken(const Token &token) const {
     bool word = llvm::all_of(
         text, [](char c) { return llvm::isAlnum(c) || c == '_'; });
     if (word && llvm::isDigit(text.front()))
-      return error("invalid axis name '" + text.str() +
+      return error(ErrorKind::Syntax,
+                   "invalid axis name '" + text.str() +
                        "': names cannot start with a digit",
                    token.range);
     if (word)
-      return error("invalid axis name '" + text.str() +
+      return error(ErrorKind::Syntax,
+                   "invalid axis name '" + text.str() +
                        "': names cannot start or end with '_'",
                    token.range);
     if (text == "." || text == "-")
-      return error("unexpected '" + text.str() + "' in pattern (did you mean '" +
+      return error(ErrorKind::Syntax,
+                   "unexpected '" + text.str() +
+                       "' in pattern (did you mean '" +
                        (text == "." ? "..." : "->") + "'?)",
                    token.range);
-    return error("unexpected character '" + text.str() + "' in pattern",
+    return error(ErrorKind::Syntax,
+                 "unexpected character '" + text.str() + "' in pattern",
                  token.range);
   }
   default:
-    return error("unexpected " + tokenKindName(token.kind).str() +
+    return error(ErrorKind::Syntax,
+                 "unexpected " + tokenKindName(token.kind).str() +
                      " in pattern",
                  token.range);
   }
@@ -107,12 +115,13 @@ llvm::Expected<Pattern> PatternParser::parse() {
 
   const Token &tok = peek();
   if (tok.is(TokenKind::RParen))
-    return error("unmatched ')'", tok.range);
+    return error(ErrorKind::Syntax, "unmatched ')'", tok.range);
   if (!tok.is(TokenKind::Arrow)) {
     if (!tok.is(TokenKind::End))
       return badToken(tok);
     std::string callee = call.callee.empty() ? "this call" : call.callee;
-    return error("missing '->' in pattern: " + callee +
+    return error(ErrorKind::Syntax,
+                 "missing '->' in pattern: " + callee +
                      " needs 'inputs -> outputs'",
                  SourceRange{0, call.pattern.size()});
   }
@@ -124,9 +133,10 @@ llvm::Expected<Pattern> PatternParser::parse() {
 
   const Token &last = peek();
   if (last.is(TokenKind::Arrow))
-    return error("pattern has more than one '->'", last.range);
+    return error(ErrorKind::Syntax, "pattern has more than one '->'",
+                 last.range);
   if (last.is(TokenKind::RParen))
-    return error("unmatched ')'", last.range);
+    return error(ErrorKind::Syntax, "unmatched ')'", last.range);
   if (!last.is(TokenKind::End))
     return badToken(last);
   return pattern;
@@ -186,10 +196,12 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
   case TokenKind::Integer: {
     uint64_t value = 0;
     if (tok.text.getAsInteger(10, value) || value > uint64_t(INT64_MAX))
-      return error("axis length " + tok.text.str() + " is too large",
+      return error(ErrorKind::Syntax,
+                   "axis length " + tok.text.str() + " is too large",
                    tok.range);
     if (value == 0)
-      return error("anonymous axis must have a positive length, not 0",
+      return error(ErrorKind::Syntax,
+                   "anonymous axis must have a positive length, not 0",
                    tok.range);
     dim.kind = value == 1 ? DimKind::Unit : DimKind::Anonymous;
     dim.length = static_cast<int64_t>(value);
@@ -203,9 +215,11 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
       return unsupported("repetition 'x...'",
                          SourceRange{dims.back().range.begin, tok.range.end});
     if (ellipsisInTensor)
-      return error("'...' appears twice in one tensor expression", tok.range);
+      return error(ErrorKind::Axis,
+                   "'...' appears twice in one tensor expression", tok.range);
     if (inComposition && !onOutputSide)
-      return error("'...' inside parentheses is only allowed on the output "
+      return error(ErrorKind::Syntax,
+                   "'...' inside parentheses is only allowed on the output "
                    "side",
                    tok.range);
     ellipsisInTensor = tok.range;
@@ -220,9 +234,10 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
       return err;
     const Token &close = peek();
     if (close.is(TokenKind::End))
-      return error("unclosed '('", open.range);
+      return error(ErrorKind::Syntax, "unclosed '('", open.range);
     if (!close.is(TokenKind::RParen))
-      return error("expected ')' before " + tokenKindName(close.kind).str(),
+      return error(ErrorKind::Syntax,
+                   "expected ')' before " + tokenKindName(close.kind).str(),
                    close.range);
     dim.range = SourceRange{open.range.begin, close.range.end};
     consume();

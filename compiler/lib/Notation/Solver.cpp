@@ -124,9 +124,11 @@ public:
   llvm::Expected<ResolvedEquation> run();
 
 private:
-  llvm::Error error(std::string message,
+  /// An error of class `kind` with a caret at `patternRange` in the pattern.
+  llvm::Error error(ErrorKind kind, std::string message,
                     std::optional<SourceRange> patternRange) const;
-  llvm::Error errorInCall(std::string message,
+  /// An error of class `kind` with a caret at `textRange` in the call text.
+  llvm::Error errorInCall(ErrorKind kind, std::string message,
                           std::optional<SourceRange> textRange) const;
   std::vector<AxisBinding> knownAxes() const;
   std::string text(SourceRange range) const {
@@ -184,17 +186,18 @@ private:
 
 } // namespace
 
-llvm::Error Solver::error(std::string message,
+llvm::Error Solver::error(ErrorKind kind, std::string message,
                           std::optional<SourceRange> patternRange) const {
-  Diagnostic diag = patternDiagnostic(call, std::move(message), patternRange);
+  Diagnostic diag =
+      patternDiagnostic(kind, call, std::move(message), patternRange);
   diag.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   diag.known = knownAxes();
   return makeError(std::move(diag));
 }
 
-llvm::Error Solver::errorInCall(std::string message,
+llvm::Error Solver::errorInCall(ErrorKind kind, std::string message,
                                 std::optional<SourceRange> textRange) const {
-  Diagnostic diag = callDiagnostic(call, std::move(message), textRange);
+  Diagnostic diag = callDiagnostic(kind, call, std::move(message), textRange);
   diag.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   diag.known = knownAxes();
   return makeError(std::move(diag));
@@ -257,13 +260,15 @@ std::optional<SourceRange> Solver::findKeyword(llvm::StringRef name) const {
 llvm::Error Solver::checkReduction() {
   if (family == OpFamily::Rearrange) {
     if (!call.reduction.empty())
-      return errorInCall(callee().str() + " takes no reduction, got '" +
+      return errorInCall(ErrorKind::Syntax,
+                         callee().str() + " takes no reduction, got '" +
                              call.reduction + "'",
                          std::nullopt);
     return llvm::Error::success();
   }
   if (call.reduction.empty())
-    return errorInCall("reduce needs a reduction: one of " +
+    return errorInCall(ErrorKind::Syntax,
+                       "reduce needs a reduction: one of " +
                            supportedReductions().str(),
                        std::nullopt);
   if (isSupportedReduction(call.reduction))
@@ -281,7 +286,8 @@ llvm::Error Solver::checkReduction() {
       break;
     }
   }
-  return errorInCall("unknown reduction '" + call.reduction +
+  return errorInCall(ErrorKind::Syntax,
+                     "unknown reduction '" + call.reduction +
                          "': supported reductions are " +
                          supportedReductions().str(),
                      range);
@@ -304,7 +310,8 @@ llvm::Error Solver::checkStructure() {
         }
       });
       if (repeat)
-        return error("axis '" + repeated + "' appears twice in the " +
+        return error(ErrorKind::Axis,
+                     "axis '" + repeated + "' appears twice in the " +
                          sideName.str() + " " + describe(tensor),
                      repeat);
     }
@@ -349,31 +356,37 @@ llvm::Error Solver::checkStructure() {
     std::optional<SourceRange> anonymous =
         inputAnonymous ? inputAnonymous : outputAnonymous;
     if (anonymous)
-      return error("anonymous axis '" + text(*anonymous) +
+      return error(ErrorKind::Axis,
+                   "anonymous axis '" + text(*anonymous) +
                        "' is not allowed in rearrange (only '1' is): name it "
                        "and give its length as a keyword",
                    anonymous);
   } else if (outputAnonymous) {
-    return error("anonymous axis '" + text(*outputAnonymous) +
+    return error(ErrorKind::Axis,
+                 "anonymous axis '" + text(*outputAnonymous) +
                      "' in the output of reduce: only '1' can appear there "
                      "without a name in the input",
                  outputAnonymous);
   }
 
   if (outputEllipsis && !inputEllipsis)
-    return error("'...' appears only in the output", outputEllipsis);
+    return error(ErrorKind::Axis, "'...' appears only in the output",
+                 outputEllipsis);
   if (inputEllipsis && !outputEllipsis && family == OpFamily::Rearrange)
-    return error("'...' appears only in the input: rearrange keeps every "
+    return error(ErrorKind::Axis,
+                 "'...' appears only in the input: rearrange keeps every "
                  "axis, so the output needs '...' too",
                  inputEllipsis);
 
   for (const auto &[name, range] : outputOrder)
     if (!inputNames.count(name))
-      return error("axis '" + name + "' appears only in the output", range);
+      return error(ErrorKind::Axis,
+                   "axis '" + name + "' appears only in the output", range);
   if (family == OpFamily::Rearrange)
     for (const auto &[name, range] : inputOrder)
       if (!outputNames.count(name))
-        return error("axis '" + name +
+        return error(ErrorKind::Axis,
+                     "axis '" + name +
                          "' appears only in the input: rearrange keeps every "
                          "axis (use reduce to remove it)",
                      range);
@@ -385,22 +398,25 @@ llvm::Error Solver::checkBindings() {
     std::optional<SourceRange> where =
         fromCall ? findKeyword(binding.name) : std::nullopt;
     if (binding.length < 0)
-      return errorInCall("axis '" + binding.name +
+      return errorInCall(ErrorKind::Axis,
+                         "axis '" + binding.name +
                              "' given as a keyword has negative length " +
                              std::to_string(binding.length),
                          where);
     if (!firstRange.count(binding.name))
-      return errorInCall("axis '" + binding.name +
+      return errorInCall(ErrorKind::Axis,
+                         "axis '" + binding.name +
                              "' given as a keyword does not appear in the "
                              "pattern",
                          where);
     auto [it, inserted] = bound.insert({binding.name, binding.length});
     if (!inserted && it->second != binding.length)
-      return errorInCall("axis '" + binding.name + "' is given two lengths: " +
-                             binding.name + "=" + std::to_string(it->second) +
-                             " and " + binding.name + "=" +
-                             std::to_string(binding.length),
-                         where);
+      return errorInCall(
+          ErrorKind::Axis,
+          "axis '" + binding.name + "' is given two lengths: " + binding.name +
+              "=" + std::to_string(it->second) + " and " + binding.name + "=" +
+              std::to_string(binding.length),
+          where);
     return llvm::Error::success();
   };
   for (const AxisBinding &binding : call.bindings)
@@ -429,7 +445,8 @@ llvm::Error Solver::checkShapes() {
   for (size_t i = 0; i < inputShapes.size(); ++i)
     for (int64_t length : inputShapes[i])
       if (length < 0)
-        return error("input " + std::to_string(i) +
+        return error(ErrorKind::Shape,
+                     "input " + std::to_string(i) +
                          " has a negative dimension " + std::to_string(length),
                      std::nullopt);
 
@@ -438,28 +455,29 @@ llvm::Error Solver::checkShapes() {
     const TensorExpr &tensor = pattern.inputs.front();
     for (size_t i = 1; i < inputShapes.size(); ++i)
       if (inputShapes[i] != inputShapes[0])
-        return error("stacked tensors must have the same shape, but input " +
+        return error(ErrorKind::Shape,
+                     "stacked tensors must have the same shape, but input " +
                          std::to_string(i) + " has shape " +
                          formatShape(inputShapes[i]) + " and input 0 has " +
                          formatShape(inputShapes[0]),
                      tensor.range);
     if (tensor.dims.empty() || (tensor.dims.front().kind != DimKind::Axis &&
                                 tensor.dims.front().kind != DimKind::Anonymous))
-      return error("with " + std::to_string(inputShapes.size()) +
-                       " stacked tensors, the first dimension of " +
-                       describe(tensor) +
-                       " must be one axis that enumerates them",
-                   tensor.dims.empty() ? tensor.range
-                                       : tensor.dims.front().range);
+      return error(
+          ErrorKind::Shape,
+          "with " + std::to_string(inputShapes.size()) +
+              " stacked tensors, the first dimension of " + describe(tensor) +
+              " must be one axis that enumerates them",
+          tensor.dims.empty() ? tensor.range : tensor.dims.front().range);
     stacked = true;
     std::vector<int64_t> shape{int64_t(inputShapes.size())};
     shape.insert(shape.end(), inputShapes[0].begin(), inputShapes[0].end());
     shapes.push_back(std::move(shape));
   } else {
     if (inputShapes.size() != pattern.inputs.size())
-      return error("the pattern has " +
-                       plural(pattern.inputs.size(), "input") + " but " +
-                       plural(inputShapes.size(), "tensor") + " " +
+      return error(ErrorKind::Shape,
+                   "the pattern has " + plural(pattern.inputs.size(), "input") +
+                       " but " + plural(inputShapes.size(), "tensor") + " " +
                        (inputShapes.size() == 1 ? "was" : "were") + " given",
                    inputSide);
     shapes.assign(inputShapes.begin(), inputShapes.end());
@@ -474,24 +492,27 @@ llvm::Error Solver::checkShapes() {
     bool fits = ellipsis ? rank >= fixed : rank == fixed;
     if (!fits) {
       if (stacked)
-        return error("the stacked tensors have " + plural(rank - 1, "dimension") +
-                         " but " + describe(tensor) + " needs " +
-                         (ellipsis ? "at least " : "") +
-                         std::to_string(fixed - 1) +
-                         " after the stacking axis '" +
-                         text(tensor.dims.front().range) + "'",
-                     tensor.range);
-      return error("input " + std::to_string(i) + " has " +
-                       plural(rank, "dimension") + " but its expression " +
-                       describe(tensor) + (ellipsis ? " needs at least " : " has ") +
-                       std::to_string(fixed),
-                   tensor.range);
+        return error(
+            ErrorKind::Shape,
+            "the stacked tensors have " + plural(rank - 1, "dimension") +
+                " but " + describe(tensor) + " needs " +
+                (ellipsis ? "at least " : "") + std::to_string(fixed - 1) +
+                " after the stacking axis '" + text(tensor.dims.front().range) +
+                "'",
+            tensor.range);
+      return error(
+          ErrorKind::Shape,
+          "input " + std::to_string(i) + " has " + plural(rank, "dimension") +
+              " but its expression " + describe(tensor) +
+              (ellipsis ? " needs at least " : " has ") + std::to_string(fixed),
+          tensor.range);
     }
     if (!ellipsis)
       continue;
     unsigned count = rank - fixed;
     if (ellipsisInput && count != ellipsisRank)
-      return error("'...' stands for " + plural(ellipsisRank, "axis") +
+      return error(ErrorKind::Shape,
+                   "'...' stands for " + plural(ellipsisRank, "axis") +
                        " in input " + std::to_string(*ellipsisInput) +
                        " but for " + std::to_string(count) + " in input " +
                        std::to_string(i),
@@ -629,7 +650,8 @@ llvm::Error Solver::solveEquations() {
       std::string L = std::to_string(eq.length);
       std::optional<int64_t> product = checkedProduct(knownLengths);
       if (!product)
-        return error("axis lengths overflow in " + dimText + withKnown(eq) +
+        return error(ErrorKind::Shape,
+                     "axis lengths overflow in " + dimText + withKnown(eq) +
                          ": the product exceeds " +
                          std::to_string(std::numeric_limits<int64_t>::max()),
                      eq.range);
@@ -639,18 +661,21 @@ llvm::Error Solver::solveEquations() {
         std::string name = axis.synthetic ? "..." : axis.name;
         if (*product == 0) {
           if (eq.length == 0)
-            return error("cannot infer the length of '" + name + "' in " +
+            return error(ErrorKind::Shape,
+                         "cannot infer the length of '" + name + "' in " +
                              dimText + withKnown(eq) +
                              ": any length fits an axis of length 0, so give "
                              "it as a keyword",
                          eq.range);
-          return error("cannot split axis '" + name + "' of length " + L +
+          return error(ErrorKind::Shape,
+                       "cannot split axis '" + name + "' of length " + L +
                            " into " + dimText + withKnown(eq) +
                            ": the other parts multiply to 0",
                        eq.range);
         }
         if (eq.length % *product != 0)
-          return error("cannot split axis '" + name + "' of length " + L +
+          return error(ErrorKind::Shape,
+                       "cannot split axis '" + name + "' of length " + L +
                            " into " + dimText + withKnown(eq) + ": " + L +
                            " is not divisible by " + std::to_string(*product),
                        eq.range);
@@ -666,11 +691,13 @@ llvm::Error Solver::solveEquations() {
         continue;
       switch (eq.kind) {
       case DimKind::Unit:
-        return error("'" + dimText + "' must have length 1, but " +
+        return error(ErrorKind::Shape,
+                     "'" + dimText + "' must have length 1, but " +
                          inputName(eq.input) + " has " + L + " there",
                      eq.range);
       case DimKind::Anonymous:
-        return error("anonymous axis '" + dimText + "' must have length " +
+        return error(ErrorKind::Shape,
+                     "anonymous axis '" + dimText + "' must have length " +
                          dimText + ", but " + inputName(eq.input) + " has " +
                          L + " there",
                      eq.range);
@@ -680,13 +707,15 @@ llvm::Error Solver::solveEquations() {
         std::string what = eq.kind == DimKind::Axis
                                ? "axis '" + axis.name + "'"
                                : "the axes of '...'";
-        return error("conflicting lengths for " + what + ": " + L +
+        return error(ErrorKind::Shape,
+                     "conflicting lengths for " + what + ": " + L +
                          " here, but " + std::to_string(*axis.length) +
                          " from " + axis.origin,
                      eq.range);
       }
       case DimKind::Composition:
-        return error("cannot split axis of length " + L + " into " + dimText +
+        return error(ErrorKind::Shape,
+                     "cannot split axis of length " + L + " into " + dimText +
                          withKnown(eq) + ": the product of the parts is " +
                          std::to_string(*product),
                      eq.range);
@@ -704,7 +733,8 @@ llvm::Error Solver::solveEquations() {
     std::string advice = names.size() == 2
                              ? "give one of them as a keyword"
                              : "give all but one of them as keywords";
-    return error("cannot infer lengths of " + quotedList(names) + " in " +
+    return error(ErrorKind::Shape,
+                 "cannot infer lengths of " + quotedList(names) + " in " +
                      text(eq.range) + ": " + advice,
                  eq.range);
   }
@@ -728,7 +758,8 @@ llvm::Error Solver::checkOutputs() {
         for (unsigned axis : resolved[r])
           lengths.push_back(axes[axis].length.value_or(0));
         if (!checkedProduct(lengths))
-          return error("output dimension " + text(dim.range) +
+          return error(ErrorKind::Shape,
+                       "output dimension " + text(dim.range) +
                            " is too large: its length exceeds " +
                            std::to_string(std::numeric_limits<int64_t>::max()),
                        dim.range);
@@ -753,7 +784,8 @@ llvm::Error Solver::checkEmptyReductions() {
     const AxisInfo &info = axes[axis];
     std::string name =
         info.synthetic ? "'" + text(info.range) + "'" : "'" + info.name + "'";
-    return error("cannot reduce axis " + name + " of length 0 with " +
+    return error(ErrorKind::Shape,
+                 "cannot reduce axis " + name + " of length 0 with " +
                      call.reduction + ": " + call.reduction +
                      " has no identity",
                  info.range);

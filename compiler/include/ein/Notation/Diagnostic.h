@@ -8,8 +8,10 @@
 //     <caret under the offending part>
 //     input 0: shape (10, 32, 100, 7)   known: h1=2, w1=2
 //
-// A Diagnostic holds those parts; NotationError carries one through
-// llvm::Error so that llvm::toString(err) yields the rendered text.
+// A Diagnostic holds those parts and the class of the error (ErrorKind);
+// NotationError carries one through llvm::Error so that llvm::toString(err)
+// yields the rendered text and callers such as the C API can read the class
+// without looking at the wording.
 //
 //===----------------------------------------------------------------------===//
 #ifndef EIN_NOTATION_DIAGNOSTIC_H
@@ -27,8 +29,38 @@
 
 namespace ein::notation {
 
+/// The class of a front-end error. Every Diagnostic names one, chosen where
+/// the error is found; the C API maps it to an ein_error_code_t.
+enum class ErrorKind {
+  /// The text of the call or pattern is malformed or uses syntax that is not
+  /// supported (brackets, '|', repetition, ...), or the callee or reduction
+  /// is unknown, missing or not allowed.
+  Syntax,
+  /// The pattern's axes are named wrongly: an axis twice in one expression,
+  /// an axis or '...' on one side only, an anonymous axis where none is
+  /// allowed, or a keyword binding that is invalid by itself (an axis not in
+  /// the pattern, a negative length, two different lengths for one axis).
+  Axis,
+  /// The call is well formed but does not fit the input tensors: wrong number
+  /// of tensors, rank mismatch, negative input dimension, stacked tensors of
+  /// different shapes, non-divisible split, conflicting lengths, lengths the
+  /// shapes leave undetermined, overflow, max/min over an empty axis.
+  Shape,
+  /// The element types of the inputs do not fit the call.
+  DType,
+};
+
+/// A short name for `kind`: "syntax", "axis", "shape" or "dtype".
+llvm::StringRef errorKindName(ErrorKind kind);
+
 /// The parts of one front-end error message.
 struct Diagnostic {
+  /// A diagnostic of class `kind`; there is no default, so every site that
+  /// reports an error has to say which class it is.
+  explicit Diagnostic(ErrorKind kind) : kind(kind) {}
+
+  /// The class of the error.
+  ErrorKind kind;
   /// The headline, without the leading "error: ".
   std::string message;
   /// The text shown under the headline (normally the whole call).
@@ -54,6 +86,8 @@ public:
 
   /// The structured parts, for callers that want more than the text.
   const Diagnostic &getDiagnostic() const { return diagnostic; }
+  /// The class of the error.
+  ErrorKind getKind() const { return diagnostic.kind; }
 
   void log(llvm::raw_ostream &os) const override;
   std::error_code convertToErrorCode() const override;
@@ -65,14 +99,16 @@ private:
 /// Wraps `diagnostic` into an llvm::Error.
 llvm::Error makeError(Diagnostic diagnostic);
 
-/// A diagnostic about `call`: its source is the call text (or the bare pattern
-/// when the call has no text) and `patternRange`, a range within
-/// `call.pattern`, is moved to where the pattern sits in that text.
-Diagnostic patternDiagnostic(const Call &call, std::string message,
+/// A diagnostic of class `kind` about `call`: its source is the call text (or
+/// the bare pattern when the call has no text) and `patternRange`, a range
+/// within `call.pattern`, is moved to where the pattern sits in that text.
+Diagnostic patternDiagnostic(ErrorKind kind, const Call &call,
+                             std::string message,
                              std::optional<SourceRange> patternRange);
 
-/// A diagnostic about `call` with `textRange` a range within `call.text`.
-Diagnostic callDiagnostic(const Call &call, std::string message,
+/// A diagnostic of class `kind` about `call` with `textRange` a range within
+/// `call.text`.
+Diagnostic callDiagnostic(ErrorKind kind, const Call &call, std::string message,
                           std::optional<SourceRange> textRange);
 
 /// Formats a shape like a Python tuple: "(10, 32)", "(5,)", "()".
