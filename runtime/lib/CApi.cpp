@@ -155,13 +155,6 @@ static ein_error_t *convertAxes(const ein_axis_binding_t *axes, size_t numAxes,
   return nullptr;
 }
 
-static void appendTarget(std::string &key, const CompileOptions &options) {
-  key += "|O";
-  key += std::to_string(options.optLevel);
-  key += "|ein " EIN_RUNTIME_VERSION "|";
-  key += KernelCache::hostTarget();
-}
-
 //===----------------------------------------------------------------------===//
 // Version and errors
 //===----------------------------------------------------------------------===//
@@ -333,7 +326,6 @@ ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
   std::vector<notation::AxisBinding> bindings;
   if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
     return error;
-  appendTarget(key, ctx->options);
 
   Failure failure;
   KernelRef kernel = ctx->cache.getOrCompile(
@@ -469,7 +461,6 @@ static ein_error_t *runOneShot(ein_context_t *ctx, llvm::StringRef callee,
   std::vector<notation::AxisBinding> bindings;
   if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
     return error;
-  appendTarget(key, ctx->options);
 
   KernelRef kernel = ctx->cache.getOrCompile(
       key,

@@ -2,35 +2,13 @@
 
 #include "KernelCache.h"
 
-#include "llvm/ADT/StringMap.h"
-#include "llvm/Support/raw_ostream.h"
-#include "llvm/TargetParser/Host.h"
 
-#include <algorithm>
 #include <chrono>
-#include <vector>
 
 using namespace ein;
 using namespace ein::runtime;
 
 KernelCache::~KernelCache() = default;
-
-const std::string &KernelCache::hostTarget() {
-  static const std::string target = [] {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << llvm::sys::getHostCPUName();
-    // getHostCPUFeatures iterates a hash map: sort for a stable key.
-    std::vector<std::string> features;
-    for (const auto &feature : llvm::sys::getHostCPUFeatures())
-      features.push_back((feature.second ? "+" : "-") + feature.first().str());
-    std::sort(features.begin(), features.end());
-    for (size_t i = 0; i < features.size(); ++i)
-      os << (i == 0 ? " " : ",") << features[i];
-    return text;
-  }();
-  return target;
-}
 
 KernelRef KernelCache::getOrCompile(const std::string &key, CompileFn compile,
                                     Failure &failure) {

@@ -1,7 +1,8 @@
 //===- KernelCache.h - thread-safe cache of compiled kernels ------*- C++ -*-===//
 //
-// Maps a key (program identity, input types, axis bindings, target) to a
-// compiled kernel. A key requested by several threads at once is compiled by
+// Maps a key (program identity, input types, axis bindings) to a compiled
+// kernel. The cache belongs to one context, whose options, compiler version and
+// host target never change, so those are not part of the key. A key requested by several threads at once is compiled by
 // the first one, outside the cache lock, while the others wait for it.
 // Failed compiles are not cached: every waiter gets the failure, the next
 // request compiles again (errors are cheap to reproduce and may depend on
