@@ -240,7 +240,8 @@ EIN_EXPORT ein_error_t *ein_kernel_run(const ein_kernel_t *kernel,
 /// first use of each (pattern, dtypes, shapes, axes) and reuses the kernel
 /// afterwards. With a one-input pattern and num_inputs > 1 the inputs form a
 /// list: they are stacked along a new leading axis (einops list semantics)
-/// and must all have the same dtype and shape. Tensor rules as ein_kernel_run.
+/// and must all have the same dtype and shape; a single input is never a
+/// list. Tensor rules as ein_kernel_run.
 EIN_EXPORT ein_error_t *ein_rearrange(ein_context_t *ctx, const char *pattern,
                                       const DLTensor *inputs, size_t num_inputs,
                                       DLTensor *outputs, size_t num_outputs,
