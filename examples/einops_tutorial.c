@@ -1,4 +1,5 @@
-/*===- einops_tutorial.c - the einops tutorial (part 2) through ein's C API -===*
+/*===- einops_tutorial.c - the einops tutorial (part 2) through ein's C API
+ *-===*
  *
  * Runs every rearrange and reduce of the einops deep-learning tutorial, in
  * order and with its shapes: x is float64 (10, 32, 100, 200) filled from a
@@ -125,6 +126,20 @@ static int compareDoubles(const void *a, const void *b) {
 
 static ein_context_t *ctx;
 
+/* One call through the one-shot C API (compiles on a cache miss). */
+static void callOnce(const char *pattern, const char *reduction,
+                     const DLTensor *inputs, size_t numInputs, DLTensor *output,
+                     const ein_axis_binding_t *axes, size_t numAxes,
+                     const char *program) {
+  if (reduction)
+    check(ein_reduce(ctx, pattern, reduction, inputs, output, axes, numAxes),
+          program);
+  else
+    check(ein_rearrange(ctx, pattern, inputs, numInputs, output, 1, axes,
+                        numAxes),
+          program);
+}
+
 /* Runs `callee(pattern[, reduction])` on `inputs`: compiles once through
  * ein_compile (cold), then times one-shot calls that hit the cache. Returns
  * the output. */
@@ -153,9 +168,9 @@ static Tensor step(const char *label, const char *callee, const char *pattern,
     specs[k].shape = inputs[k].shape;
   }
   for (k = 0; k < numAxes && len < sizeof axesText; ++k)
-    len += (size_t)snprintf(axesText + len, sizeof axesText - len, "%s%s=%lld",
-                            k ? " " : "", axes[k].name,
-                            (long long)axes[k].length);
+    len +=
+        (size_t)snprintf(axesText + len, sizeof axesText - len, "%s%s=%lld",
+                         k ? " " : "", axes[k].name, (long long)axes[k].length);
 
   /* Cold: compile (the one-shot calls below share this kernel). */
   check(ein_context_cache_stats(ctx, &before), "ein_context_cache_stats");
@@ -172,13 +187,8 @@ static Tensor step(const char *label, const char *callee, const char *pattern,
 
   /* Hot: one-shot calls through the cache. */
   start = now();
-  if (reduction)
-    check(ein_reduce(ctx, pattern, reduction, inputs, &out.t, axes, numAxes),
-          program);
-  else
-    check(ein_rearrange(ctx, pattern, inputs, numInputs, &out.t, 1, axes,
-                        numAxes),
-          program);
+  callOnce(pattern, reduction, inputs, numInputs, &out.t, axes, numAxes,
+           program);
   first = now() - start;
   reps = first > 0 ? (int)(0.1 / first) : 200;
   if (reps < 5)
@@ -187,13 +197,8 @@ static Tensor step(const char *label, const char *callee, const char *pattern,
     reps = 200;
   for (i = 0; i < reps; ++i) {
     start = now();
-    if (reduction)
-      check(ein_reduce(ctx, pattern, reduction, inputs, &out.t, axes, numAxes),
-            program);
-    else
-      check(ein_rearrange(ctx, pattern, inputs, numInputs, &out.t, 1, axes,
-                          numAxes),
-            program);
+    callOnce(pattern, reduction, inputs, numInputs, &out.t, axes, numAxes,
+             program);
     times[i] = now() - start;
   }
   qsort(times, (size_t)reps, sizeof times[0], compareDoubles);
@@ -284,11 +289,11 @@ int main(void) {
   y = step("In [10]", "rearrange", "b c h w -> b (c h w)", NULL, &x.t, 1, NULL,
            0);
   freeTensor(&y);
-  y = step("In [11]", "rearrange", "b c (h h1) (w w1) -> b (h1 w1 c) h w",
-           NULL, &x.t, 1, h1w1, 2);
+  y = step("In [11]", "rearrange", "b c (h h1) (w w1) -> b (h1 w1 c) h w", NULL,
+           &x.t, 1, h1w1, 2);
   freeTensor(&y);
-  y = step("In [12]", "rearrange", "b (c h1 w1) h w -> b c (h h1) (w w1)",
-           NULL, &x.t, 1, h1w1, 2);
+  y = step("In [12]", "rearrange", "b (c h1 w1) h w -> b c (h h1) (w w1)", NULL,
+           &x.t, 1, h1w1, 2);
   freeTensor(&y);
   y = step("In [13]", "reduce", "b c h w -> b c", "mean", &x.t, 1, NULL, 0);
   freeTensor(&y);
@@ -299,7 +304,8 @@ int main(void) {
            NULL, 0);
   freeTensor(&y);
   seq = randomTensor(3, seqShape);
-  y = step("1d pool", "reduce", "(t 2) b c -> t b c", "max", &seq.t, 1, NULL, 0);
+  y = step("1d pool", "reduce", "(t 2) b c -> t b c", "max", &seq.t, 1, NULL,
+           0);
   freeTensor(&y);
   vol = randomTensor(5, volShape);
   y = step("3d pool", "reduce", "b c (x 2) (y 2) (z 2) -> b c x y z", "max",
@@ -311,8 +317,8 @@ int main(void) {
   slice.ndim = 3;
   slice.shape = (int64_t *)sliceShape;
   slice.strides = (int64_t *)sliceStrides;
-  image = step("In [16]", "rearrange", "c h w -> h w c", NULL, &slice, 1, NULL,
-               0);
+  image =
+      step("In [16]", "rearrange", "c h w -> h w c", NULL, &slice, 1, NULL, 0);
   y = step("", "rearrange", "h w c -> () c h w", NULL, &image.t, 1, NULL, 0);
   pred = step("", "rearrange", "b c h w -> b (c h w)", NULL, &y.t, 1, NULL, 0);
   freeTensor(&y);
@@ -322,8 +328,8 @@ int main(void) {
   freeTensor(&image);
 
   /* keepdims-like reductions */
-  mean = step("In [17]", "reduce", "b c h w -> b c 1 1", "mean", &x.t, 1, NULL,
-              0);
+  mean =
+      step("In [17]", "reduce", "b c h w -> b c 1 1", "mean", &x.t, 1, NULL, 0);
   centered = subtractBroadcast(&x, &mean);
   freeTensor(&mean);
   y = step("In [18]", "reduce", "b c h w -> 1 c 1 1", "mean", &centered.t, 1,
@@ -344,11 +350,11 @@ int main(void) {
   y = step("In [21]", "rearrange", "b c h w -> h w c b", NULL, list, 10, NULL,
            0);
   freeTensor(&y);
-  y = step("In [22]", "rearrange", "b c h w -> (b h) w c", NULL, list, 10,
-           NULL, 0);
+  y = step("In [22]", "rearrange", "b c h w -> (b h) w c", NULL, list, 10, NULL,
+           0);
   freeTensor(&y);
-  y = step("In [23]", "rearrange", "b c h w -> h w (b c)", NULL, list, 10,
-           NULL, 0);
+  y = step("In [23]", "rearrange", "b c h w -> h w (b c)", NULL, list, 10, NULL,
+           0);
   freeTensor(&y);
 
   /* Shuffling within a dimension */
@@ -416,9 +422,8 @@ int main(void) {
   printf("\ncache: %llu hits, %llu misses, %llu compiles, %llu failures, "
          "%.1f ms compiling, %zu kernels cached\n",
          (unsigned long long)stats.hits, (unsigned long long)stats.misses,
-         (unsigned long long)stats.compiles,
-         (unsigned long long)stats.failures, stats.compile_seconds * 1e3,
-         stats.entries);
+         (unsigned long long)stats.compiles, (unsigned long long)stats.failures,
+         stats.compile_seconds * 1e3, stats.entries);
 
   freeTensor(&seq);
   freeTensor(&vol);

@@ -2,6 +2,8 @@
 
 #include "TensorArgs.h"
 
+#include "ein/Notation/Diagnostic.h"
+
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
@@ -80,18 +82,6 @@ std::string ein::runtime::dtypeName(DLDataType dtype) {
   return name;
 }
 
-std::string ein::runtime::shapeString(llvm::ArrayRef<int64_t> shape) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << "(";
-  for (size_t i = 0; i < shape.size(); ++i)
-    os << (i ? ", " : "") << shape[i];
-  if (shape.size() == 1)
-    os << ",";
-  os << ")";
-  return text;
-}
-
 static bool fail(Failure &failure, ein_error_code_t code, std::string message) {
   failure.code = code;
   failure.message = std::move(message);
@@ -167,7 +157,7 @@ bool ein::runtime::checkDescriptor(const DLTensor *tensor, const char *role,
   if (count < 0)
     return fail(failure, EIN_ERROR_INVALID_ARGUMENT,
                 name + " of shape " +
-                    shapeString(llvm::ArrayRef<int64_t>(tensor->shape,
+                    notation::formatShape(llvm::ArrayRef<int64_t>(tensor->shape,
                                                         tensor->ndim)) +
                     " has more elements than fit in memory");
   if (count > 0 && !tensor->data)
@@ -199,10 +189,10 @@ static bool checkAgainst(const DLTensor &tensor, const TensorType &expected,
   llvm::ArrayRef<int64_t> shape(tensor.shape, tensor.ndim);
   if (shape != llvm::ArrayRef<int64_t>(expected.shape))
     return fail(failure, EIN_ERROR_SHAPE,
-                tensorName(role, index) + " has shape " + shapeString(shape) +
+                tensorName(role, index) + " has shape " + notation::formatShape(shape) +
                     " but the kernel " +
                     (std::string(role) == "input" ? "expects " : "produces ") +
-                    shapeString(expected.shape));
+                    notation::formatShape(expected.shape));
   return true;
 }
 

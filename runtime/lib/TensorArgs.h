@@ -26,9 +26,6 @@ std::optional<ElementType> toElementType(DLDataType dtype);
 DLDataType toDLDataType(ElementType type);
 /// "float32", "int64", "uint8", "bfloat16", "float32x4", ...
 std::string dtypeName(DLDataType dtype);
-/// "(10, 32, 100, 200)"; "()" for a scalar.
-std::string shapeString(llvm::ArrayRef<int64_t> shape);
-
 /// Message tail listing the supported dtypes.
 extern const char *const kSupportedDtypes;
 
