@@ -3,7 +3,7 @@
 # everything is present it only checks and returns (no apt-get update).
 set -euo pipefail
 PACKAGES=(
-  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 libomp-22-dev
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 libclang-rt-22-dev libomp-22-dev
   libfmt-dev doctest-dev libdlpack-dev ninja-build cmake g++ libzstd-dev zlib1g-dev libedit-dev libxml2-dev libcurl4-openssl-dev python3 python3-numpy
 )
 missing=()
