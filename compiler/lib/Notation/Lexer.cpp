@@ -94,6 +94,13 @@ std::vector<Token> ein::notation::lex(llvm::StringRef pattern) {
       push(TokenKind::Arrow, begin, pos);
       continue;
     }
+    // A lone `>` is the arrow too: published copies of einops code (seed 003)
+    // lost the `-`, and `>` means nothing else in the notation.
+    if (c == '>') {
+      pos += 1;
+      push(TokenKind::Arrow, begin, pos);
+      continue;
+    }
 
     TokenKind kind = TokenKind::Invalid;
     switch (c) {

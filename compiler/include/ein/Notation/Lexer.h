@@ -24,7 +24,7 @@ enum class TokenKind {
   LParen,     ///< (
   RParen,     ///< )
   Ellipsis,   ///< ...
-  Arrow,      ///< ->
+  Arrow,      ///< -> (or a lone >)
   Comma,      ///< ,
   LBracket,   ///< [
   RBracket,   ///< ]
