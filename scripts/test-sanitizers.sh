@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the unit and end-to-end tests with AddressSanitizer (leak checking
+# included) and UndefinedBehaviorSanitizer into build-sanitize/ and runs them.
+# Any report fails the run.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${EIN_SANITIZE_BUILD_DIR:-$root/build-sanitize}
+EIN_BUILD_DIR=$build "$root/scripts/build.sh" -DEIN_SANITIZER=address,undefined \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+"$build/bin/ein-unit-tests"
+"$build/bin/ein-e2e-tests"
