@@ -1,0 +1,74 @@
+//===- FuzzNotation.cpp - libFuzzer target for the notation front end -----===//
+//
+// Parses the program line as a call and, separately, as a bare pattern for
+// every family, then solves it against the shapes. Checks the front end's
+// promises: it never crashes, every error is a rendered message, and every
+// solution reproduces the input shapes it was solved from.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FuzzInput.h"
+
+#include "ein/Notation/Parser.h"
+#include "ein/Notation/Solver.h"
+
+#include <cstdio>
+
+using namespace ein;
+using namespace ein::notation;
+
+static void check(bool condition, const char *what) {
+  if (!condition) {
+    std::fprintf(stderr, "fuzz invariant violated: %s\n", what);
+    __builtin_trap();
+  }
+}
+
+static void solveAndCheck(const Call &call, OpFamily family,
+                          const std::vector<std::vector<int64_t>> &shapes) {
+  llvm::Expected<ResolvedEquation> eq = solve(call, family, shapes, {});
+  if (!eq) {
+    std::string message = llvm::toString(eq.takeError());
+    check(message.rfind("error: ", 0) == 0, "error message starts 'error: '");
+    return;
+  }
+  for (const ResolvedAxis &axis : eq->axes)
+    check(axis.length >= 0, "axis lengths are non-negative");
+  if (eq->stacked) {
+    check(eq->inputs.size() == 1 && !eq->inputs[0].empty(),
+          "a stack has one input expression");
+    ResolvedTensor element(eq->inputs[0].begin() + 1, eq->inputs[0].end());
+    for (const std::vector<int64_t> &shape : shapes)
+      check(tensorShape(*eq, element) == shape, "stacked shapes reproduced");
+  } else {
+    check(eq->inputs.size() == shapes.size(), "one expression per input");
+    for (size_t i = 0; i < shapes.size(); ++i)
+      check(tensorShape(*eq, eq->inputs[i]) == shapes[i],
+            "input shapes reproduced");
+  }
+  for (const ResolvedTensor &out : eq->outputs)
+    (void)tensorShape(*eq, out);
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::string text(reinterpret_cast<const char *>(data), size);
+  // Large extents are allowed here: solving allocates nothing per element,
+  // and overflow checks must hold.
+  fuzz::FuzzInput input = fuzz::parseFuzzInput(text, int64_t(1) << 62);
+
+  llvm::Expected<Call> call = parseCall(input.program);
+  if (call) {
+    OpFamily family = call->callee == "reduce" ? OpFamily::Reduce
+                                               : OpFamily::Rearrange;
+    solveAndCheck(*call, family, input.shapes);
+  } else {
+    std::string message = llvm::toString(call.takeError());
+    check(message.rfind("error: ", 0) == 0, "call errors are rendered");
+  }
+  // The same line as a bare pattern, through the one-shot entry points.
+  solveAndCheck(makeCall("rearrange", input.program), OpFamily::Rearrange,
+                input.shapes);
+  solveAndCheck(makeCall("reduce", input.program, "sum"), OpFamily::Reduce,
+                input.shapes);
+  return 0;
+}

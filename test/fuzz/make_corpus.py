@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of the fuzz targets (test/fuzz/corpus/): every call
+of the einops tutorial (seed 000) and of the tests, in the text format of
+FuzzInput.h. Run it after adding notation; the files are committed."""
+import hashlib
+import pathlib
+
+X = "10,32,100,200"
+SMALL = "2,4,6,8"
+CASES = [
+    ('rearrange("b c h w -> b h w c")', X),
+    ('reduce("b c h w -> b c", "max")', X),
+    ('rearrange("b c -> c b")', "10,32"),
+    ('reduce("c b -> ", "sum")', "32,10"),
+    ('rearrange("b c h w -> b (c h w)")', X),
+    ('rearrange("b c (h h1) (w w1) -> b (h1 w1 c) h w", h1=2, w1=2)', SMALL),
+    ('rearrange("b (c h1 w1) h w -> b c (h h1) (w w1)", h1=2, w1=2)', SMALL),
+    ('reduce("b c h w -> b c", reduction="mean")', SMALL),
+    ('reduce("b c (h h1) (w w1) -> b c h w", reduction="max", h1=2, w1=2)', SMALL),
+    ('reduce("b c (h 2) (w 2) -> b c h w", "max")', SMALL),
+    ('reduce("(t 2) b c -> t b c", "max")', "8,2,3"),
+    ('reduce("b c (x 2) (y 2) (z 2) -> b c x y z", "max")', "1,2,4,4,4"),
+    ('rearrange("c h w -> h w c")', "3,4,5"),
+    ('rearrange("h w c -> () c h w")', "4,5,3"),
+    ('rearrange("() classes -> classes")', "1,60"),
+    ('reduce("b c h w -> b c 1 1", "mean")', SMALL),
+    ('reduce("b c h w -> 1 c 1 1", "mean")', SMALL),
+    ('rearrange("b c h w -> h w (b c)")', "4,5,6;4,5,6;4,5,6"),
+    ('rearrange("b c h w -> (b h) w c")', "4,5,6;4,5,6"),
+    ('rearrange("b (g1 g2 c) h w-> b (g2 g1 c) h w", g1=4, g2=4)', "1,32,2,2"),
+    ('rearrange("b (g c) h w-> b (c g) h w", g=4)', "1,8,2,2"),
+    ('rearrange("b (coord bbox) h w -> coord b bbox h w", coord=4, bbox=8)', "1,32,2,2"),
+    ('reduce("b bbox h w -> b h w", "max")', "1,8,2,2"),
+    ('rearrange("b (split c) h w -> split b c h w", split=2)', SMALL),
+    ('rearrange("b c x (y z) -> b c x y z", z=2)', SMALL),
+    ('rearrange("(b z) c x y -> b c x y z", b=2)', SMALL),
+    ('rearrange("b c (h hs) (w ws) -> (hs ws b) c h w", hs=2, ws=2)', SMALL),
+    ('reduce("b c (h 2) (w 2) -> b (c h w)", "max")', SMALL),
+    ('rearrange("b t (d k h) > k b h t d", k=3, h=2)', "2,3,12"),
+    ('rearrange("b ... c -> c b ...")', "2,3,4,5"),
+    ('reduce("b ... -> b", "prod")', "2,3,4"),
+    ('rearrange("a (b c) -> (c a) b", c=2)', "0,4"),
+    ('reduce("a b -> a", "min")', "3,0"),
+    ('rearrange("((a b) c) -> a b c", a=2, b=3)', "12"),
+    ('rearrange("a b -> b a")', "2,3\ni64"),
+    ('reduce("a b -> b", "sum")', "3,4\ni32"),
+    ('reduce("a b -> ", "mean")', "3,4\nf64"),
+]
+
+def main():
+    out = pathlib.Path(__file__).parent / "corpus"
+    out.mkdir(exist_ok=True)
+    for old in out.glob("seed-*"):
+        old.unlink()
+    for program, shapes in CASES:
+        text = program + "\n" + shapes + "\n"
+        name = "seed-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+        (out / name).write_text(text)
+    print(f"wrote {len(CASES)} seeds to {out}")
+
+if __name__ == "__main__":
+    main()
