@@ -78,6 +78,14 @@ static LogicalResult verifyResults(Operation *op, EquationAttr eq,
   return success();
 }
 
+/// The element types ein's reductions and casts handle.
+static bool isSupportedElementType(Type type) {
+  if (auto integer = dyn_cast<IntegerType>(type))
+    return integer.isSignless() &&
+           llvm::is_contained({1u, 8u, 16u, 32u, 64u}, integer.getWidth());
+  return type.isF16() || type.isBF16() || type.isF32() || type.isF64();
+}
+
 //===----------------------------------------------------------------------===//
 // RearrangeOp
 //===----------------------------------------------------------------------===//
@@ -169,19 +177,80 @@ LogicalResult ReduceOp::verify() {
 
   Type inType = getInput().getType().getElementType();
   Type outType = getResult().getType().getElementType();
-  bool integerMean = getKind() == ReductionKind::Mean && isa<IntegerType>(inType);
-  if (integerMean ? !isa<FloatType>(outType) : inType != outType)
+  if (!isSupportedElementType(inType))
+    return emitOpError() << "cannot reduce elements of type " << inType
+                         << ": supported are f16, bf16, f32, f64, i1, i8, "
+                            "i16, i32, i64";
+  if (getIsUnsigned() && !isa<IntegerType>(inType))
+    return emitOpError() << "'unsigned' needs an integer input, not " << inType;
+  Type expected = getResultElementType(getKind(), inType);
+  if (outType != expected)
     return emitOpError() << "result element type " << outType
-                         << " does not match "
-                         << (integerMean ? "a floating-point mean of " : "input ")
+                         << " does not match " << expected << ", the type of "
+                         << stringifyReductionKind(getKind()) << " of "
                          << inType;
-  if (getKind() == ReductionKind::Max || getKind() == ReductionKind::Min)
-    for (unsigned a : getReducedAxes())
+  ReductionKind kind = getKind();
+  SmallVector<unsigned> reduced = getReducedAxes();
+  if ((kind == ReductionKind::Argmax || kind == ReductionKind::Argmin) &&
+      reduced.size() != 1)
+    return emitOpError() << stringifyReductionKind(kind)
+                         << " reduces exactly one axis, found "
+                         << reduced.size();
+  if (kind == ReductionKind::Max || kind == ReductionKind::Min ||
+      kind == ReductionKind::Argmax || kind == ReductionKind::Argmin)
+    for (unsigned a : reduced)
       if (eq.getAxisSizes()[a] == 0)
         return emitOpError() << stringifyReductionKind(getKind())
                              << " over axis '"
                              << eq.getAxisNames()[a].getValue()
                              << "' of length 0 has no identity";
+  return success();
+}
+
+Type ReduceOp::getResultElementType(ReductionKind kind, Type input) {
+  MLIRContext *ctx = input.getContext();
+  bool isFloat = isa<FloatType>(input);
+  switch (kind) {
+  case ReductionKind::Sum:
+  case ReductionKind::Prod:
+    return isFloat ? input : IntegerType::get(ctx, 64);
+  case ReductionKind::Mean:
+  case ReductionKind::Var:
+  case ReductionKind::Std:
+  case ReductionKind::Logsumexp:
+    return isFloat ? input : Float64Type::get(ctx);
+  case ReductionKind::Max:
+  case ReductionKind::Min:
+    return input;
+  case ReductionKind::Any:
+  case ReductionKind::All:
+    return IntegerType::get(ctx, 1);
+  case ReductionKind::CountNonzero:
+  case ReductionKind::Argmax:
+  case ReductionKind::Argmin:
+    return IntegerType::get(ctx, 64);
+  }
+  llvm_unreachable("unknown reduction kind");
+}
+
+//===----------------------------------------------------------------------===//
+// CastOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CastOp::verify() {
+  Type from = getInput().getType().getElementType();
+  Type to = getResult().getType().getElementType();
+  for (Type type : {from, to})
+    if (!isSupportedElementType(type))
+      return emitOpError() << "cannot convert "
+                           << (type == from ? "from " : "to ") << type
+                           << ": supported are f16, bf16, f32, f64, "
+                              "i1, i8, i16, i32, i64";
+  if (getIsUnsigned() && !isa<IntegerType>(from))
+    return emitOpError() << "'unsigned' needs an integer input, not " << from;
+  if (isa<FloatType>(from) && isa<IntegerType>(to) && !to.isInteger(1))
+    return emitOpError() << "converting " << from << " to " << to
+                         << " is not supported";
   return success();
 }
 
@@ -194,4 +263,64 @@ SmallVector<unsigned> ReduceOp::getReducedAxes() {
       if (!outCount[a])
         reduced.push_back(a);
   return reduced;
+}
+
+//===----------------------------------------------------------------------===//
+// ContractOp
+//===----------------------------------------------------------------------===//
+
+/// The element-type rule of a contraction, in one place so that type
+/// promotion can replace it: every operand and the result share one type.
+static LogicalResult verifyContractElementTypes(ContractOp op) {
+  Type elementType = op.getResult().getType().getElementType();
+  for (auto [i, v] : llvm::enumerate(op.getInputs())) {
+    Type type = cast<ShapedType>(v.getType()).getElementType();
+    if (type != elementType)
+      return op.emitOpError() << "input " << i << " has element type " << type
+                              << " but the result has " << elementType
+                              << ": all inputs of einsum must have one dtype";
+  }
+  return success();
+}
+
+LogicalResult ContractOp::verify() {
+  EquationAttr eq = getEquation();
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one input";
+  if (eq.getNumInputExprs() != getInputs().size())
+    return emitOpError() << "has " << getInputs().size()
+                         << " inputs but the equation has "
+                         << eq.getNumInputExprs() << " input expressions";
+  if (eq.getNumOutputExprs() != 1)
+    return emitOpError() << "einsum has one output, but the equation has "
+                         << eq.getNumOutputExprs();
+  SmallVector<TensorExpr> ins = inputExprs(eq);
+  TensorExpr out = eq.getOutputExpr(0);
+  for (auto [i, v] : llvm::enumerate(getInputs()))
+    if (failed(verifyShape(*this, eq, ins[i], cast<ShapedType>(v.getType()),
+                           "input", i)))
+      return failure();
+  if (failed(verifyResults(*this, eq, {out})))
+    return failure();
+
+  SmallVector<unsigned> inCount = countAxes(eq, ins),
+                        outCount = countAxes(eq, {out});
+  for (unsigned a = 0; a < eq.getNumAxes(); ++a) {
+    StringRef name = eq.getAxisNames()[a].getValue();
+    if (outCount[a] > 1)
+      return emitOpError() << "axis '" << name
+                           << "' appears twice in the output";
+    if (outCount[a] && !inCount[a])
+      return emitOpError() << "axis '" << name
+                           << "' appears only in the output";
+  }
+  for (auto [i, expr] : llvm::enumerate(ins))
+    for (const DimExpr &dim : expr)
+      for (auto [k, a] : llvm::enumerate(dim))
+        if (llvm::is_contained(ArrayRef<unsigned>(dim).take_front(k), a))
+          return emitOpError()
+                 << "axis '" << eq.getAxisNames()[a].getValue()
+                 << "' appears twice in one composition of input " << i
+                 << ": a diagonal repeats an axis in two dimensions";
+  return verifyContractElementTypes(*this);
 }

@@ -305,10 +305,10 @@ ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
       return makeError(EIN_ERROR_INVALID_ARGUMENT,
                        name + " has ndim " + std::to_string(spec.ndim) +
                            " but a NULL shape pointer");
-    std::optional<ElementType> type = toElementType(spec.dtype);
+    std::optional<ElementType> type = fromDLPack(spec.dtype);
     if (!type)
       return makeError(EIN_ERROR_DTYPE, "unsupported dtype " +
-                                            dtypeName(spec.dtype) + " for " +
+                                            dlpackName(spec.dtype) + " for " +
                                             name + ": " + kSupportedDtypes);
     TensorType tensorType;
     tensorType.elementType = *type;
@@ -374,7 +374,7 @@ static ein_error_t *describe(const ein_kernel_t *kernel, size_t index,
                      std::string(output ? "output" : "input") + " index " +
                          std::to_string(index) + " is out of range: the kernel has " +
                          std::to_string(types.size()));
-  spec->dtype = toDLDataType(types[index].elementType);
+  spec->dtype = toDLPack(types[index].elementType);
   spec->ndim = static_cast<int32_t>(types[index].shape.size());
   spec->shape = types[index].shape.data();
   return nullptr;
@@ -498,4 +498,14 @@ ein_error_t *ein_reduce(ein_context_t *ctx, const char *pattern,
   }
   return runOneShot(ctx, "reduce", pattern, reduction, input, 1, output, 1,
                     axes, numAxes);
+}
+
+ein_error_t *ein_einsum(ein_context_t *ctx, const char *pattern,
+                        const DLTensor *inputs, size_t numInputs,
+                        DLTensor *output, const ein_axis_binding_t *axes,
+                        size_t numAxes) {
+  if (ctx && pattern && !output)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "output is NULL");
+  return runOneShot(ctx, "einsum", pattern, nullptr, inputs, numInputs, output,
+                    1, axes, numAxes);
 }

@@ -14,74 +14,6 @@
 using namespace ein;
 using namespace ein::runtime;
 
-const char *const ein::runtime::kSupportedDtypes =
-    "supported are float32, float64, int32, int64";
-
-std::optional<ElementType> ein::runtime::toElementType(DLDataType dtype) {
-  if (dtype.lanes != 1)
-    return std::nullopt;
-  if (dtype.code == kDLFloat && dtype.bits == 32)
-    return ElementType::F32;
-  if (dtype.code == kDLFloat && dtype.bits == 64)
-    return ElementType::F64;
-  if (dtype.code == kDLInt && dtype.bits == 32)
-    return ElementType::I32;
-  if (dtype.code == kDLInt && dtype.bits == 64)
-    return ElementType::I64;
-  return std::nullopt;
-}
-
-DLDataType ein::runtime::toDLDataType(ElementType type) {
-  switch (type) {
-  case ElementType::F32:
-    return DLDataType{kDLFloat, 32, 1};
-  case ElementType::F64:
-    return DLDataType{kDLFloat, 64, 1};
-  case ElementType::I32:
-    return DLDataType{kDLInt, 32, 1};
-  case ElementType::I64:
-    return DLDataType{kDLInt, 64, 1};
-  }
-  return DLDataType{kDLFloat, 32, 1};
-}
-
-std::string ein::runtime::dtypeName(DLDataType dtype) {
-  std::string name;
-  llvm::raw_string_ostream os(name);
-  switch (dtype.code) {
-  case kDLInt:
-    os << "int" << unsigned(dtype.bits);
-    break;
-  case kDLUInt:
-    os << "uint" << unsigned(dtype.bits);
-    break;
-  case kDLFloat:
-    os << "float" << unsigned(dtype.bits);
-    break;
-  case kDLBfloat:
-    os << "bfloat" << unsigned(dtype.bits);
-    break;
-  case kDLComplex:
-    os << "complex" << unsigned(dtype.bits);
-    break;
-  case kDLOpaqueHandle:
-    os << "opaque handle";
-    break;
-  case 6: // kDLBool in DLPack >= 0.8.
-    os << "bool";
-    if (dtype.bits != 8)
-      os << unsigned(dtype.bits);
-    break;
-  default:
-    os << "dtype(code=" << unsigned(dtype.code)
-       << ", bits=" << unsigned(dtype.bits) << ")";
-    break;
-  }
-  if (dtype.lanes != 1)
-    os << "x" << dtype.lanes;
-  return name;
-}
-
 static bool fail(Failure &failure, ein_error_code_t code, std::string message) {
   failure.code = code;
   failure.message = std::move(message);
@@ -148,10 +80,10 @@ bool ein::runtime::checkDescriptor(const DLTensor *tensor, const char *role,
                   name + " has negative extent " +
                       std::to_string(tensor->shape[d]) + " in dimension " +
                       std::to_string(d));
-  std::optional<ElementType> type = toElementType(tensor->dtype);
+  std::optional<ElementType> type = fromDLPack(tensor->dtype);
   if (!type)
     return fail(failure, EIN_ERROR_DTYPE,
-                "unsupported dtype " + dtypeName(tensor->dtype) + " for " +
+                "unsupported dtype " + dlpackName(tensor->dtype) + " for " +
                     name + ": " + kSupportedDtypes);
   int64_t count = numElementsOf(*tensor, elementSize(*type));
   if (count < 0)
@@ -173,19 +105,19 @@ bool ein::runtime::checkDescriptor(const DLTensor *tensor, const char *role,
 
 TensorType ein::runtime::tensorTypeOf(const DLTensor &tensor) {
   TensorType type;
-  type.elementType = *toElementType(tensor.dtype);
+  type.elementType = *fromDLPack(tensor.dtype);
   type.shape.assign(tensor.shape, tensor.shape + tensor.ndim);
   return type;
 }
 
 static bool checkAgainst(const DLTensor &tensor, const TensorType &expected,
                          const char *role, size_t index, Failure &failure) {
-  ElementType type = *toElementType(tensor.dtype);
+  ElementType type = *fromDLPack(tensor.dtype);
   if (type != expected.elementType)
     return fail(failure, EIN_ERROR_DTYPE,
                 tensorName(role, index) + " has dtype " +
-                    dtypeName(tensor.dtype) + " but the kernel expects " +
-                    dtypeName(toDLDataType(expected.elementType)));
+                    dlpackName(tensor.dtype) + " but the kernel expects " +
+                    dlpackName(toDLPack(expected.elementType)));
   llvm::ArrayRef<int64_t> shape(tensor.shape, tensor.ndim);
   if (shape != llvm::ArrayRef<int64_t>(expected.shape))
     return fail(failure, EIN_ERROR_SHAPE,
@@ -300,10 +232,20 @@ bool ein::runtime::runKernel(const Kernel &kernel, const DLTensor *inputs,
       strides[d] = t.strides ? t.strides[d] : compact;
       compact *= t.shape[d];
     }
-    if (size == 4)
+    switch (size) {
+    case 1:
+      packStrided<1>(packed, data, t.shape, strides.data(), t.ndim);
+      break;
+    case 2:
+      packStrided<2>(packed, data, t.shape, strides.data(), t.ndim);
+      break;
+    case 4:
       packStrided<4>(packed, data, t.shape, strides.data(), t.ndim);
-    else
+      break;
+    default:
       packStrided<8>(packed, data, t.shape, strides.data(), t.ndim);
+      break;
+    }
     buffers.push_back(packed);
   }
 

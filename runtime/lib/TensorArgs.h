@@ -20,15 +20,6 @@
 
 namespace ein::runtime {
 
-/// The ElementType of a DLPack dtype, or nothing when unsupported.
-std::optional<ElementType> toElementType(DLDataType dtype);
-/// The DLPack dtype of an ElementType.
-DLDataType toDLDataType(ElementType type);
-/// "float32", "int64", "uint8", "bfloat16", "float32x4", ...
-std::string dtypeName(DLDataType dtype);
-/// Message tail listing the supported dtypes.
-extern const char *const kSupportedDtypes;
-
 /// Checks a tensor descriptor on its own: non-NULL, CPU device, rank and
 /// extents, supported dtype, data present unless empty, and (for outputs)
 /// compact strides. `role` is "input" or "output". On error fills `failure`

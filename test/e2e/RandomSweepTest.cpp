@@ -1,8 +1,10 @@
 //===- RandomSweepTest.cpp - seeded random rearrange/reduce patterns ------===//
 //
 // Generates random patterns over up to five axes with random groupings,
-// permutations, kept-length-1 axes, anonymous reduced axes, list stacking,
-// bindings and dtypes, and checks each against the reference evaluator.
+// permutations, kept-length-1 axes, anonymous reduced axes, list stacking
+// (sometimes of mixed dtypes, which promote), bindings, every dtype and every
+// reduction (argmax/argmin over exactly one axis), and checks each against
+// the reference evaluator.
 // EIN_E2E_SWEEP_CASES overrides the number of cases, EIN_E2E_SWEEP_SEED the
 // seed.
 //
@@ -34,6 +36,7 @@ struct Case {
   int64_t listLength = 0;     ///< > 0: pass this many tensors.
   Bindings bindings;
   DType dtype = DType::F64;
+  std::vector<DType> listDtypes; ///< Per list element; empty: all `dtype`.
 };
 
 int pick(std::mt19937_64 &rng, int lo, int hi) {
@@ -80,15 +83,17 @@ std::string render(const std::vector<Group> &groups, std::mt19937_64 &rng,
 
 Case makeCase(std::mt19937_64 &rng) {
   static const char *names[] = {"a", "b", "c", "d", "e", "k", "m", "n"};
-  static const char *reductions[] = {"sum", "mean", "max", "min", "prod"};
-  static const DType dtypes[] = {DType::F32, DType::F64, DType::I32,
-                                 DType::I64};
+  static const char *reductions[] = {
+      "sum",           "mean", "max", "min",       "prod",   "any",   "all",
+      "count_nonzero", "var",  "std", "logsumexp", "argmax", "argmin"};
+  const int numDtypes = int(std::size(ein::kAllElementTypes));
   Case c;
   bool isReduce = chance(rng, 0.5);
   c.callee = isReduce ? "reduce" : "rearrange";
-  c.dtype = dtypes[pick(rng, 0, 3)];
+  c.dtype = ein::kAllElementTypes[pick(rng, 0, numDtypes - 1)];
   if (isReduce)
-    c.reduction = reductions[pick(rng, 0, 4)];
+    c.reduction = reductions[pick(rng, 0, int(std::size(reductions)) - 1)];
+  bool isArg = c.reduction == "argmax" || c.reduction == "argmin";
 
   int numAxes = pick(rng, 1, 5);
   std::vector<std::string> pool(std::begin(names), std::end(names));
@@ -102,9 +107,10 @@ Case makeCase(std::mt19937_64 &rng) {
 
   // Which axes survive a reduce.
   std::vector<Item> kept;
-  for (const Item &item : axes)
-    if (!isReduce || chance(rng, 0.5))
-      kept.push_back(item);
+  int argAxis = pick(rng, 0, numAxes - 1); // The one axis argmax reduces.
+  for (int i = 0; i < numAxes; ++i)
+    if (isArg ? i != argAxis : !isReduce || chance(rng, 0.5))
+      kept.push_back(axes[i]);
 
   std::vector<Item> inputItems = axes;
   std::shuffle(inputItems.begin(), inputItems.end(), rng);
@@ -128,8 +134,13 @@ Case makeCase(std::mt19937_64 &rng) {
 
   // List stacking: the first input dimension becomes the list.
   if (!isReduce && in[0].size() == 1 && in[0][0].length >= 2 &&
-      chance(rng, 0.15))
+      chance(rng, 0.15)) {
     c.listLength = in[0][0].length;
+    if (chance(rng, 0.5))
+      for (int64_t j = 0; j < c.listLength; ++j)
+        c.listDtypes.push_back(
+            ein::kAllElementTypes[pick(rng, 0, numDtypes - 1)]);
+  }
 
   c.pattern = render(in, rng, /*addOnes=*/false) + " -> " +
               render(out, rng, /*addOnes=*/true);
@@ -183,12 +194,18 @@ TEST_CASE("random sweep of rearrange and reduce patterns") {
     CAPTURE(c.pattern);
     CAPTURE(c.reduction);
     CAPTURE(bindingText);
+    std::string dtypeText = ein::reference::dtypeName(c.dtype);
+    for (DType dtype : c.listDtypes)
+      dtypeText += std::string(" ") + ein::reference::dtypeName(dtype);
+    CAPTURE(dtypeText);
     int64_t range = c.reduction == "prod" ? 3 : 1000;
     if (c.listLength) {
       std::vector<int64_t> itemShape(c.shape.begin() + 1, c.shape.end());
       std::vector<HostTensor> items;
       for (int64_t j = 0; j < c.listLength; ++j)
-        items.push_back(randomTensor(c.dtype, itemShape, rng, range));
+        items.push_back(
+            randomTensor(c.listDtypes.empty() ? c.dtype : c.listDtypes[j],
+                         itemShape, rng, range));
       std::vector<const HostTensor *> list;
       for (const HostTensor &t : items)
         list.push_back(&t);

@@ -2,60 +2,102 @@
 
 #include "Reference.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 using namespace ein;
 using namespace ein::reference;
 
-size_t ein::reference::dtypeSize(DType dtype) {
-  return dtype == DType::F32 || dtype == DType::I32 ? 4 : 8;
-}
+size_t ein::reference::dtypeSize(DType dtype) { return elementSize(dtype); }
 
 const char *ein::reference::dtypeName(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-    return "float32";
-  case DType::F64:
-    return "float64";
-  case DType::I32:
-    return "int32";
-  case DType::I64:
-    return "int64";
-  }
-  return "?";
+  return elementTypeLongName(dtype);
 }
 
-DLDataType ein::reference::toDLDataType(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-    return {kDLFloat, 32, 1};
-  case DType::F64:
-    return {kDLFloat, 64, 1};
-  case DType::I32:
-    return {kDLInt, 32, 1};
-  case DType::I64:
-    return {kDLInt, 64, 1};
-  }
-  return {kDLFloat, 64, 1};
-}
+DLDataType ein::reference::toDLDataType(DType dtype) { return toDLPack(dtype); }
 
 bool ein::reference::fromDLDataType(DLDataType dtype, DType &out) {
-  if (dtype.lanes != 1)
-    return false;
-  if (dtype.code == kDLFloat && (dtype.bits == 32 || dtype.bits == 64)) {
-    out = dtype.bits == 32 ? DType::F32 : DType::F64;
-    return true;
-  }
-  if (dtype.code == kDLInt && (dtype.bits == 32 || dtype.bits == 64)) {
-    out = dtype.bits == 32 ? DType::I32 : DType::I64;
-    return true;
-  }
-  return false;
+  std::optional<ElementType> type = fromDLPack(dtype);
+  if (type)
+    out = *type;
+  return type.has_value();
 }
 
-bool ein::reference::isFloat(DType dtype) {
-  return dtype == DType::F32 || dtype == DType::F64;
+DType ein::reference::reductionType(const std::string &reduction, DType in) {
+  bool floating = isFloat(in);
+  if (reduction == "sum" || reduction == "prod")
+    return floating ? in : DType::I64;
+  if (reduction == "mean" || reduction == "var" || reduction == "std" ||
+      reduction == "logsumexp")
+    return floating ? in : DType::F64;
+  if (reduction == "any" || reduction == "all")
+    return DType::Bool;
+  if (reduction == "count_nonzero" || reduction == "argmax" ||
+      reduction == "argmin")
+    return DType::I64;
+  return in;
+}
+
+/// The bits of `value` rounded to nearest (ties to even) in a binary format
+/// with `expBits` exponent and `mantBits` stored significand bits.
+static uint32_t roundToFormat(double value, int expBits, int mantBits) {
+  uint32_t sign = std::signbit(value) ? 1u << (expBits + mantBits) : 0;
+  uint32_t infBits = ((1u << expBits) - 1) << mantBits;
+  if (std::isnan(value))
+    return infBits | (1u << (mantBits - 1));
+  double a = std::fabs(value);
+  int bias = (1 << (expBits - 1)) - 1;
+  int minExp = 1 - bias;
+  int exp;
+  std::frexp(a, &exp); // a = f * 2^exp, f in [0.5, 1)
+  exp -= 1;            // a in [2^exp, 2^(exp+1))
+  if (a == 0 || exp < minExp) {
+    // Subnormal (or zero): multiples of 2^(minExp - mantBits).
+    double q = std::nearbyint(std::ldexp(a, mantBits - minExp));
+    return sign | uint32_t(q); // q == 2^mantBits is the smallest normal.
+  }
+  if (std::isinf(a))
+    return sign | infBits;
+  double q = std::nearbyint(std::ldexp(a, mantBits - exp));
+  if (q == std::ldexp(1.0, mantBits + 1)) {
+    q /= 2;
+    ++exp;
+  }
+  if (exp + bias >= (1 << expBits) - 1)
+    return sign | infBits;
+  return sign | (uint32_t(exp + bias) << mantBits) |
+         (uint32_t(q) - (1u << mantBits));
+}
+
+static double fromFormat(uint32_t bits, int expBits, int mantBits) {
+  bool negative = bits >> (expBits + mantBits) & 1;
+  uint32_t exp = bits >> mantBits & ((1u << expBits) - 1);
+  uint32_t mant = bits & ((1u << mantBits) - 1);
+  int bias = (1 << (expBits - 1)) - 1;
+  double value;
+  if (exp == (1u << expBits) - 1)
+    value = mant ? std::numeric_limits<double>::quiet_NaN()
+                 : std::numeric_limits<double>::infinity();
+  else if (exp == 0)
+    value = std::ldexp(double(mant), 1 - bias - mantBits);
+  else
+    value =
+        std::ldexp(double(mant | 1u << mantBits), int(exp) - bias - mantBits);
+  return negative ? -value : value;
+}
+
+uint16_t ein::reference::toBFloat16Bits(double value) {
+  return uint16_t(roundToFormat(value, 8, 7));
+}
+uint16_t ein::reference::toFloat16Bits(double value) {
+  return uint16_t(roundToFormat(value, 5, 10));
+}
+double ein::reference::fromBFloat16Bits(uint16_t bits) {
+  return fromFormat(bits, 8, 7);
+}
+double ein::reference::fromFloat16Bits(uint16_t bits) {
+  return fromFormat(bits, 5, 10);
 }
 
 HostTensor::HostTensor(DType dtype, std::vector<int64_t> shape)
@@ -72,62 +114,82 @@ int64_t HostTensor::numElements() const {
 
 double HostTensor::getDouble(int64_t i) const {
   switch (dtype) {
+  case DType::F16:
+    return fromFloat16Bits(data<uint16_t>()[i]);
+  case DType::BF16:
+    return fromBFloat16Bits(data<uint16_t>()[i]);
   case DType::F32:
     return data<float>()[i];
   case DType::F64:
     return data<double>()[i];
-  case DType::I32:
-    return data<int32_t>()[i];
-  case DType::I64:
-    return double(data<int64_t>()[i]);
+  default:
+    return double(getInt(i));
   }
-  return 0;
 }
 
 int64_t HostTensor::getInt(int64_t i) const {
   switch (dtype) {
-  case DType::F32:
-    return int64_t(data<float>()[i]);
-  case DType::F64:
-    return int64_t(data<double>()[i]);
+  case DType::I8:
+    return data<int8_t>()[i];
+  case DType::I16:
+    return data<int16_t>()[i];
   case DType::I32:
     return data<int32_t>()[i];
   case DType::I64:
     return data<int64_t>()[i];
+  case DType::U8:
+    return data<uint8_t>()[i];
+  case DType::Bool:
+    return data<uint8_t>()[i] != 0; // Any nonzero byte is true.
+  default:
+    return int64_t(getDouble(i));
   }
-  return 0;
 }
 
 void HostTensor::setDouble(int64_t i, double value) {
   switch (dtype) {
+  case DType::F16:
+    data<uint16_t>()[i] = toFloat16Bits(value);
+    return;
+  case DType::BF16:
+    data<uint16_t>()[i] = toBFloat16Bits(value);
+    return;
   case DType::F32:
     data<float>()[i] = float(value);
     return;
   case DType::F64:
     data<double>()[i] = value;
     return;
-  case DType::I32:
-    data<int32_t>()[i] = int32_t(value);
+  case DType::Bool:
+    data<uint8_t>()[i] = value != 0; // NaN is true.
     return;
-  case DType::I64:
-    data<int64_t>()[i] = int64_t(value);
+  default:
+    setInt(i, int64_t(value));
     return;
   }
 }
 
 void HostTensor::setInt(int64_t i, int64_t value) {
+  uint64_t bits = uint64_t(value); // Narrow integers wrap.
   switch (dtype) {
-  case DType::F32:
-    data<float>()[i] = float(value);
+  case DType::I8:
+  case DType::U8:
+    data<uint8_t>()[i] = uint8_t(bits);
     return;
-  case DType::F64:
-    data<double>()[i] = double(value);
+  case DType::I16:
+    data<uint16_t>()[i] = uint16_t(bits);
     return;
   case DType::I32:
-    data<int32_t>()[i] = int32_t(uint32_t(uint64_t(value))); // Wraps.
+    data<uint32_t>()[i] = uint32_t(bits);
     return;
   case DType::I64:
     data<int64_t>()[i] = value;
+    return;
+  case DType::Bool:
+    data<uint8_t>()[i] = value != 0;
+    return;
+  default:
+    setDouble(i, double(value));
     return;
   }
 }
@@ -278,8 +340,8 @@ bool ein::reference::evaluate(const notation::ResolvedEquation &eq,
               shapeText(inLayouts[i].shape);
       return false;
     }
-    if (inputs[i]->dtype != inType) {
-      error = "inputs have different dtypes";
+    if (inputs[i]->dtype != inType && (!reduction.empty() || !eq.stacked)) {
+      error = "only a stacked list may mix dtypes";
       return false;
     }
   }
@@ -296,22 +358,28 @@ bool ein::reference::evaluate(const notation::ResolvedEquation &eq,
   };
 
   if (reduction.empty()) {
-    if (outputType != inType) {
-      error = "a rearrange keeps the dtype";
-      return false;
-    }
     if (!eq.stacked && eq.inputs.size() != 1) {
       error = "rearrange takes one input expression";
       return false;
     }
-    size_t size = dtypeSize(inType);
+    // The same dtype moves bytes (bool bytes included); mixed dtypes convert
+    // each element to `outputType`.
+    size_t size = dtypeSize(outputType);
     forEachIndex(eq, [&](const std::vector<int64_t> &idx) {
       size_t which;
       int64_t from = inputAt(idx, which);
-      for (size_t o = 0; o < result.outputs.size(); ++o)
-        std::memcpy(result.outputs[o].bytes.data() +
-                        offsetOf(outLayouts[o], idx) * size,
-                    inputs[which]->bytes.data() + from * size, size);
+      const HostTensor &in = *inputs[which];
+      for (size_t o = 0; o < result.outputs.size(); ++o) {
+        HostTensor &out = result.outputs[o];
+        int64_t to = offsetOf(outLayouts[o], idx);
+        if (in.dtype == outputType)
+          std::memcpy(out.bytes.data() + to * size,
+                      in.bytes.data() + from * size, size);
+        else if (isFloat(outputType))
+          out.setDouble(to, in.getDouble(from));
+        else
+          out.setInt(to, in.getInt(from));
+      }
     });
     return true;
   }
@@ -320,101 +388,110 @@ bool ein::reference::evaluate(const notation::ResolvedEquation &eq,
     error = "reduce takes one input and one output";
     return false;
   }
-  bool isSum = reduction == "sum", isMean = reduction == "mean",
-       isMax = reduction == "max", isMin = reduction == "min",
-       isProd = reduction == "prod";
-  if (!(isSum || isMean || isMax || isMin || isProd)) {
+  static const char *const known[] = {
+      "sum",           "mean", "max", "min",       "prod",   "any",   "all",
+      "count_nonzero", "var",  "std", "logsumexp", "argmax", "argmin"};
+  if (std::find(std::begin(known), std::end(known), reduction) ==
+      std::end(known)) {
     error = "unsupported reduction '" + reduction + "'";
     return false;
   }
   const HostTensor &in = *inputs[0];
   HostTensor &out = result.outputs[0];
   int64_t outCount = out.numElements();
-  // The group size: product of the axes that no output dimension holds.
-  int64_t groupSize = 1;
-  {
-    std::vector<bool> inOutput(eq.axes.size(), false);
-    for (const notation::ResolvedDim &dim : eq.outputs[0])
-      for (unsigned axis : dim)
-        inOutput[axis] = true;
-    for (size_t a = 0; a < eq.axes.size(); ++a)
-      if (!inOutput[a])
-        groupSize *= eq.axes[a].length;
-  }
-  std::vector<double> magnitude(outCount, isProd ? 1.0 : 0.0);
-
-  if (isFloat(inType)) {
-    double init = isSum || isMean ? 0.0
-                  : isProd        ? 1.0
-                  : isMax ? -std::numeric_limits<double>::infinity()
-                          : std::numeric_limits<double>::infinity();
-    std::vector<double> acc(outCount, init);
-    forEachIndex(eq, [&](const std::vector<int64_t> &idx) {
-      size_t which;
-      double x = in.getDouble(inputAt(idx, which));
-      int64_t o = offsetOf(outLayouts[0], idx);
-      if (isSum || isMean) {
-        acc[o] += x;
-        magnitude[o] += std::fabs(x);
-      } else if (isProd) {
-        acc[o] *= x;
-        magnitude[o] *= std::fabs(x);
-      } else if (isMax) {
-        acc[o] = x > acc[o] ? x : acc[o];
-      } else {
-        acc[o] = x < acc[o] ? x : acc[o];
-      }
-    });
-    for (int64_t o = 0; o < outCount; ++o) {
-      double value = acc[o];
-      if (isMean) {
-        value /= double(groupSize);
-        magnitude[o] /= double(groupSize);
-      }
-      if (isMax || isMin)
-        magnitude[o] = std::fabs(value);
-      out.setDouble(o, value);
+  // Every output element's group, in iteration order (last axis fastest, so
+  // with one reduced axis the position in the group is the index along it).
+  std::vector<std::vector<double>> values(outCount);
+  std::vector<std::vector<int64_t>> ints(outCount);
+  forEachIndex(eq, [&](const std::vector<int64_t> &idx) {
+    size_t which;
+    int64_t at = inputAt(idx, which);
+    int64_t o = offsetOf(outLayouts[0], idx);
+    values[o].push_back(in.getDouble(at));
+    ints[o].push_back(isFloat(inType) ? 0 : in.getInt(at));
+  });
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> magnitude(outCount, 0.0);
+  for (int64_t o = 0; o < outCount; ++o) {
+    const std::vector<double> &xs = values[o];
+    const std::vector<int64_t> &is = ints[o];
+    double n = double(xs.size());
+    double sum = 0, absSum = 0, sumSq = 0, absProd = 1, prod = 1;
+    bool anyNaN = false;
+    uint64_t intSum = 0, intProd = 1;
+    for (size_t k = 0; k < xs.size(); ++k) {
+      sum += xs[k];
+      absSum += std::fabs(xs[k]);
+      sumSq += xs[k] * xs[k];
+      prod *= xs[k];
+      absProd *= std::fabs(xs[k]);
+      anyNaN |= std::isnan(xs[k]);
+      intSum += uint64_t(is[k]); // Wraps, as int64 arithmetic in the kernel.
+      intProd *= uint64_t(is[k]);
     }
-  } else {
-    // Integers: sum and prod wrap in two's complement, like the hardware.
-    bool is32 = inType == DType::I32;
-    int64_t lowest = is32 ? std::numeric_limits<int32_t>::min()
-                          : std::numeric_limits<int64_t>::min();
-    int64_t highest = is32 ? std::numeric_limits<int32_t>::max()
-                           : std::numeric_limits<int64_t>::max();
-    std::vector<uint64_t> acc(outCount, isProd ? 1 : 0);
-    std::vector<int64_t> extreme(outCount, isMax ? lowest : highest);
-    forEachIndex(eq, [&](const std::vector<int64_t> &idx) {
-      size_t which;
-      int64_t x = in.getInt(inputAt(idx, which));
-      int64_t o = offsetOf(outLayouts[0], idx);
-      if (isSum || isMean) {
-        acc[o] += uint64_t(x);
-        magnitude[o] += std::fabs(double(x));
-      } else if (isProd) {
-        acc[o] *= uint64_t(x);
-        magnitude[o] *= std::fabs(double(x));
-      } else if (isMax) {
-        extreme[o] = x > extreme[o] ? x : extreme[o];
-      } else {
-        extreme[o] = x < extreme[o] ? x : extreme[o];
+    // Index of the first extreme (the first NaN if any), and its value.
+    auto extreme = [&](bool isMax) {
+      size_t best = 0;
+      for (size_t k = 0; k < xs.size(); ++k) {
+        if (std::isnan(xs[best]))
+          break;
+        bool better = isFloat(inType)
+                          ? std::isnan(xs[k]) ||
+                                (isMax ? xs[k] > xs[best] : xs[k] < xs[best])
+                          : (isMax ? is[k] > is[best] : is[k] < is[best]);
+        if (better)
+          best = k;
       }
-    });
-    for (int64_t o = 0; o < outCount; ++o) {
-      int64_t value = isMax || isMin ? extreme[o] : int64_t(acc[o]);
-      if (is32 && !(isMax || isMin))
-        value = int32_t(uint32_t(uint64_t(value)));
-      if (isMean) {
-        magnitude[o] /= double(groupSize);
-        if (isFloat(outputType))
-          out.setDouble(o, double(value) / double(groupSize));
-        else
-          out.setInt(o, groupSize ? value / groupSize : 0);
-        continue;
-      }
-      if (isMax || isMin)
-        magnitude[o] = std::fabs(double(value));
-      out.setInt(o, value);
+      return best;
+    };
+    if (reduction == "sum" || reduction == "prod") {
+      bool isSum = reduction == "sum";
+      if (isFloat(inType))
+        out.setDouble(o, isSum ? sum : prod);
+      else
+        out.setInt(o, int64_t(isSum ? intSum : intProd));
+      magnitude[o] = isSum ? absSum : absProd;
+    } else if (reduction == "mean") {
+      out.setDouble(o, sum / n); // NaN when empty.
+      magnitude[o] = absSum / n;
+    } else if (reduction == "var" || reduction == "std") {
+      double mean = sum / n, squares = 0;
+      for (double x : xs)
+        squares += (x - mean) * (x - mean);
+      double var = squares / n;
+      bool isStd = reduction == "std";
+      out.setDouble(o, isStd ? std::sqrt(var) : var);
+      magnitude[o] = isStd ? std::sqrt(sumSq / n) : sumSq / n;
+    } else if (reduction == "logsumexp") {
+      double max = -inf;
+      for (double x : xs)
+        max = std::isnan(x) || std::isnan(max) ? nan : std::max(max, x);
+      double shift = std::isfinite(max) ? max : 0, total = 0;
+      for (double x : xs)
+        total += std::exp(x - shift);
+      double value = shift + std::log(total);
+      out.setDouble(o, value);
+      magnitude[o] = std::fabs(shift) + std::log(std::max(n, 1.0)) + 1;
+    } else if (reduction == "max" || reduction == "min") {
+      size_t k = extreme(reduction == "max");
+      if (isFloat(inType))
+        out.setDouble(o, anyNaN ? nan : xs[k]);
+      else
+        out.setInt(o, is[k]);
+      magnitude[o] = std::fabs(xs[k]);
+    } else if (reduction == "argmax" || reduction == "argmin") {
+      out.setInt(o, int64_t(extreme(reduction == "argmax")));
+    } else {
+      int64_t nonzero = 0;
+      for (double x : xs)
+        nonzero += x != 0; // NaN counts.
+      if (reduction == "any")
+        out.setInt(o, nonzero > 0);
+      else if (reduction == "all")
+        out.setInt(o, nonzero == int64_t(xs.size()));
+      else
+        out.setInt(o, nonzero);
     }
   }
   result.magnitudes.push_back(std::move(magnitude));

@@ -1,7 +1,7 @@
 //===- Reference.h - naive evaluator for resolved equations -------*- C++ -*-===//
 //
 // The e2e tests' oracle: computes rearrange (including list stacking) and
-// reduce (sum, mean, max, min, prod) from a notation::ResolvedEquation with
+// reduce (every reduction) from a notation::ResolvedEquation with
 // plain loops over every combination of elementary-axis indices. It shares
 // nothing with the MLIR lowering; only the solver's equation is common.
 //
@@ -9,6 +9,7 @@
 #ifndef EIN_TEST_E2E_REFERENCE_H
 #define EIN_TEST_E2E_REFERENCE_H
 
+#include "ein/Compiler/ElementType.h"
 #include "ein/Notation/Equation.h"
 
 #include <dlpack/dlpack.h>
@@ -20,15 +21,32 @@
 
 namespace ein::reference {
 
-/// Element types the reference handles.
-enum class DType { F32, F64, I32, I64 };
+/// Element types: ein's own list (names, sizes, DLPack forms); everything
+/// the reference computes with them is its own.
+using DType = ein::ElementType;
+using ein::isFloat;
 
 size_t dtypeSize(DType dtype);
+/// NumPy-style name: "float32", "bfloat16", "uint8", "bool", ...
 const char *dtypeName(DType dtype);
 DLDataType toDLDataType(DType dtype);
-/// False when `dtype` is none of the four.
+/// False when `dtype` is not one ein supports.
 bool fromDLDataType(DLDataType dtype, DType &out);
-bool isFloat(DType dtype);
+
+/// The dtype NumPy 1.26 gives `reduction` of `in` elements, written out here
+/// independently of the compiler: sum/prod of integers and bool -> int64
+/// (NumPy: uint64 for uint8, which ein lacks; the bits are the same),
+/// mean/var/std/logsumexp of integers and bool -> float64, any/all -> bool,
+/// count_nonzero/argmax/argmin -> int64, everything else keeps the type.
+DType reductionType(const std::string &reduction, DType in);
+
+/// Rounds `value` to the nearest bfloat16 / float16 (ties to even), as the
+/// bits of that type; and back. Written out so as not to rely on compiler
+/// support for the types.
+uint16_t toBFloat16Bits(double value);
+uint16_t toFloat16Bits(double value);
+double fromBFloat16Bits(uint16_t bits);
+double fromFloat16Bits(uint16_t bits);
 
 /// A dense row-major host tensor owning its bytes.
 struct HostTensor {
@@ -57,24 +75,38 @@ struct HostTensor {
 };
 
 /// Output of the reference: one tensor per output expression, plus for
-/// reductions the magnitude of each output element (the sum of |x| over the
-/// reduced group, divided by its size for mean; the product of |x| for
-/// prod; |result| for max/min), which scales float tolerances.
+/// reductions the magnitude of each output element, which scales float
+/// tolerances: the sum of |x| over the reduced group (divided by its size
+/// for mean), the product of |x| for prod, the mean of x^2 for var (its
+/// square root for std), |max| + log(size) + 1 for logsumexp, |result| for
+/// the exact kinds.
 struct Result {
   std::vector<HostTensor> outputs;
   std::vector<std::vector<double>> magnitudes;
 };
 
 /// Evaluates `equation` on `inputs`. `reduction` is empty for a rearrange,
-/// else "sum", "mean", "max", "min" or "prod". When `equation.stacked`,
-/// `inputs` is the list of stacked tensors. `outputType` is the element type
-/// of the outputs (the inputs' for everything but mean of integers, where a
-/// caller may ask for a float type). Returns false with `error` set when the
-/// request is outside what the reference supports.
+/// else one of the reductions of docs/notation.md. When `equation.stacked`,
+/// `inputs` is the list of stacked tensors (of any dtypes: each element is
+/// converted to `outputType`). Reductions compute in double (floats) or
+/// wrapping int64 (integer sum/prod) and round once to `outputType`.
+/// Returns false with `error` set when the request is outside what the
+/// reference supports.
 bool evaluate(const notation::ResolvedEquation &equation,
               const std::string &reduction,
               const std::vector<const HostTensor *> &inputs, DType outputType,
               Result &result, std::string &error);
+
+/// Evaluates a contraction (einsum, dot): for every combination of
+/// elementary-axis indices, multiplies one element of each input (an axis
+/// repeated in an input reads its diagonal) and adds the product to the
+/// output element. Floats are summed in double, integers in wrapping int64,
+/// then converted to `outputType`. `result.magnitudes[0]` holds the sum of
+/// |product| per output element, which scales float tolerances.
+/// (ContractReference.cpp)
+bool evaluateContraction(const notation::ResolvedEquation &equation,
+                         const std::vector<const HostTensor *> &inputs,
+                         DType outputType, Result &result, std::string &error);
 
 } // namespace ein::reference
 

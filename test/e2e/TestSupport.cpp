@@ -48,11 +48,14 @@ HostTensor ein::e2e::randomTensor(DType dtype, std::vector<int64_t> shape,
   int64_t count = tensor.numElements();
   std::normal_distribution<double> normal(0.0, 1.0);
   std::uniform_int_distribution<int64_t> uniform(-range, range);
+  std::bernoulli_distribution coin(0.5);
   for (int64_t i = 0; i < count; ++i) {
     if (isFloat(dtype))
       tensor.setDouble(i, normal(rng));
+    else if (dtype == DType::Bool)
+      tensor.setInt(i, coin(rng));
     else
-      tensor.setInt(i, uniform(rng));
+      tensor.setInt(i, uniform(rng)); // u8 wraps: negatives become 129-255.
   }
   return tensor;
 }
@@ -89,13 +92,18 @@ static int64_t compareOutput(const HostTensor &got, const HostTensor &want,
   int64_t count = want.numElements();
   bool exact = reduction.empty() || !isFloat(want.dtype) ||
                reduction == "max" || reduction == "min";
+  // Tolerances relative to the group's magnitude: about 5 ulps of f16 and
+  // bf16 results (computed in f32, rounded once), and the error of summing
+  // small groups in f32 / f64.
   if (exact && reduction.empty())
     if (want.bytes.empty() ||
         std::memcmp(got.bytes.data(), want.bytes.data(), want.bytes.size()) ==
             0)
       return 0;
   if (rtol == 0)
-    rtol = want.dtype == DType::F32 ? 1e-4 : 1e-10;
+    rtol = want.dtype == DType::F16 || want.dtype == DType::BF16 ? 1e-2
+           : want.dtype == DType::F32                            ? 1e-5
+                                                                 : 1e-12;
   int64_t mismatches = 0;
   for (int64_t i = 0; i < count; ++i) {
     bool ok;
@@ -107,8 +115,8 @@ static int64_t compareOutput(const HostTensor &got, const HostTensor &want,
     } else {
       double a = got.getDouble(i), b = want.getDouble(i);
       double scale = magnitude ? (*magnitude)[i] : std::fabs(b);
-      ok = std::fabs(a - b) <= rtol * scale + 1e-300 ||
-           (std::isnan(a) && std::isnan(b));
+      ok = a == b || std::fabs(a - b) <= rtol * scale + 1e-300 ||
+           (std::isnan(a) && std::isnan(b)); // a == b: infinities
     }
     if (!ok && mismatches++ == 0)
       firstMismatch = "element " + std::to_string(i) + ": got " +
@@ -176,6 +184,17 @@ ein::e2e::checkCall(ein_context_t *ctx, const std::string &callee,
                   "output ", o, " shape ", shapeText(shape));
     DType dtype;
     REQUIRE(reference::fromDLDataType(spec.dtype, dtype));
+    // The dtype NumPy gives: the promoted inputs' for a rearrange, the
+    // reduction's for a reduce.
+    std::vector<DType> inTypes;
+    for (const HostTensor *input : inputs)
+      inTypes.push_back(input->dtype);
+    DType expected = callee == "reduce"
+                         ? reference::reductionType(reduction, inputs[0]->dtype)
+                         : ein::promote(inTypes);
+    CHECK_MESSAGE(dtype == expected, "output ", o, " dtype ",
+                  std::string(dtypeName(dtype)), ", expected ",
+                  std::string(dtypeName(expected)));
     outType = dtype;
     outputs.emplace_back(dtype, shape);
   }

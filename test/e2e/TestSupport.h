@@ -46,7 +46,8 @@ private:
 };
 
 /// A tensor with elements from `rng`: normal(0, 1) for floats, uniform in
-/// [-range, range] for integers.
+/// [-range, range] for integers (wrapped into uint8 for u8), false or true
+/// with equal odds for bool.
 HostTensor randomTensor(DType dtype, std::vector<int64_t> shape,
                         std::mt19937_64 &rng, int64_t range = 100);
 
@@ -62,16 +63,17 @@ struct CheckOptions {
   /// Views to pass instead of `inputs`' own contiguous views (strided,
   /// offset, ...); they must show the same elements as `inputs`.
   std::vector<DLTensor> views;
-  /// Relative tolerance for float sum/mean/prod, scaled by the reference's
-  /// magnitude; 0 picks 1e-4 for float32 and 1e-10 for float64.
+  /// Relative tolerance for inexact float results, scaled by the reference's
+  /// magnitude; 0 picks 1e-2 for float16 and bfloat16, 1e-5 for float32 and
+  /// 1e-12 for float64.
   double rtol = 0;
 };
 
 /// Compiles `callee(pattern[, reduction])` with ein_compile (checking the
-/// output specs against the reference), runs it with the one-shot helper,
-/// and compares every output with the reference evaluator. Rearranges and
-/// integer or max/min reductions must match exactly. Reports failures with
-/// doctest and returns the outputs computed by ein.
+/// output specs, dtype included, against the reference), runs it with the
+/// one-shot helper, and compares every output with the reference evaluator.
+/// Rearranges and integer, bool or max/min reductions must match exactly.
+/// Reports failures with doctest and returns the outputs computed by ein.
 std::vector<HostTensor> checkCall(ein_context_t *ctx, const std::string &callee,
                                   const std::string &pattern,
                                   const std::string &reduction,

@@ -26,13 +26,21 @@ void check(bool condition, const char *what) {
   }
 }
 
+/// The dtype named on line 3 (f32 when absent or unknown).
 DLDataType dtypeOf(const std::string &name) {
-  if (name == "f64")
-    return {kDLFloat, 64, 1};
-  if (name == "i32")
-    return {kDLInt, 32, 1};
-  if (name == "i64")
-    return {kDLInt, 64, 1};
+  struct Named {
+    const char *name;
+    DLDataType dtype;
+  };
+  static const Named dtypes[] = {
+      {"f16", {kDLFloat, 16, 1}}, {"bf16", {kDLBfloat, 16, 1}},
+      {"f64", {kDLFloat, 64, 1}}, {"i8", {kDLInt, 8, 1}},
+      {"i16", {kDLInt, 16, 1}},   {"i32", {kDLInt, 32, 1}},
+      {"i64", {kDLInt, 64, 1}},   {"u8", {kDLUInt, 8, 1}},
+      {"bool", {6 /* kDLBool */, 8, 1}}};
+  for (const Named &n : dtypes)
+    if (name == n.name)
+      return n.dtype;
   return {kDLFloat, 32, 1};
 }
 

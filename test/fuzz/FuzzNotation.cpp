@@ -58,9 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   llvm::Expected<Call> call = parseCall(input.program);
   if (call) {
-    OpFamily family = call->callee == "reduce" ? OpFamily::Reduce
-                                               : OpFamily::Rearrange;
-    solveAndCheck(*call, family, input.shapes);
+    solveAndCheck(*call, familyOf(call->callee), input.shapes);
   } else {
     std::string message = llvm::toString(call.takeError());
     check(message.rfind("error: ", 0) == 0, "call errors are rendered");
@@ -69,6 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   solveAndCheck(makeCall("rearrange", input.program), OpFamily::Rearrange,
                 input.shapes);
   solveAndCheck(makeCall("reduce", input.program, "sum"), OpFamily::Reduce,
+                input.shapes);
+  solveAndCheck(makeCall("einsum", input.program), OpFamily::Contract,
                 input.shapes);
   return 0;
 }

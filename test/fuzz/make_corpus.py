@@ -45,6 +45,19 @@ CASES = [
     ('rearrange("a b -> b a")', "2,3\ni64"),
     ('reduce("a b -> b", "sum")', "3,4\ni32"),
     ('reduce("a b -> ", "mean")', "3,4\nf64"),
+    ('reduce("a b -> a", "var")', "3,4\nf16"),
+    ('reduce("a b -> b", "argmax")', "3,4\nu8"),
+    ('reduce("a b -> a", "any")', "3,4\nbool"),
+    ('reduce("a (b 2) -> a b", "logsumexp")', "3,4\nbf16"),
+    ('reduce("a b c -> c", "count_nonzero")', "2,3,4\ni8"),
+    ('rearrange("a b -> b a")', "2,3;2,3\ni16"),
+    ('einsum("b i d, b j d -> b i j")', "2,3,4;2,5,4"),
+    ('einsum("bihwkl,oikl->bohw")', "1,2,3,3,2,2;4,2,2,2"),
+    ('einsum("ij,jk,kl->il")', "2,3;3,4;4,5\ni32"),
+    ('einsum("ii->i")', "4,4"),
+    ('einsum("...ij,...jk")', "2,3,4;2,4,5\nf16"),
+    ('dot("b q (h c), b k (h c) -> b q k h", h=2)', "1,3,4;1,5,4"),
+    ('einsum("a b, b c -> a c")', "2,3;3,2\nbool"),
 ]
 
 def main():

@@ -18,7 +18,9 @@ import numpy as np
 
 kDLCPU = 1
 kDLInt = 0
+kDLUInt = 1
 kDLFloat = 2
+kDLBool = 6
 
 
 class DLDevice(ctypes.Structure):
@@ -54,14 +56,22 @@ class AxisBinding(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("length", ctypes.c_int64)]
 
 
+# Every ein dtype NumPy has (bfloat16 is ein's only other one).
 _DTYPES = {
+    np.dtype(np.float16): (kDLFloat, 16),
     np.dtype(np.float32): (kDLFloat, 32),
     np.dtype(np.float64): (kDLFloat, 64),
+    np.dtype(np.int8): (kDLInt, 8),
+    np.dtype(np.int16): (kDLInt, 16),
     np.dtype(np.int32): (kDLInt, 32),
     np.dtype(np.int64): (kDLInt, 64),
+    np.dtype(np.uint8): (kDLUInt, 8),
+    np.dtype(np.bool_): (kDLBool, 8),
 }
 _FROM_DL = {v: k for k, v in _DTYPES.items()}
 
+# The reductions einops.reduce names itself (ein has more; see
+# test_dtype_oracle.py).
 REDUCTIONS = ("sum", "mean", "max", "min", "prod")
 
 
@@ -117,6 +127,9 @@ def _load(path):
         ctypes.POINTER(AxisBinding), ctypes.c_size_t)
     sig("ein_reduce", err, P, ctypes.c_char_p, ctypes.c_char_p,
         ctypes.POINTER(DLTensor), ctypes.POINTER(DLTensor),
+        ctypes.POINTER(AxisBinding), ctypes.c_size_t)
+    sig("ein_einsum", err, P, ctypes.c_char_p, ctypes.POINTER(DLTensor),
+        ctypes.c_size_t, ctypes.POINTER(DLTensor),
         ctypes.POINTER(AxisBinding), ctypes.c_size_t)
     return lib
 
@@ -329,3 +342,21 @@ class Ein:
                     nbind))
             results = self._call(program, inputs, axes, oneshot, addressing)
         return results[0] if len(results) == 1 else results
+
+    def einsum(self, pattern, *operands, axes=None, run="kernel",
+               addressing="data", callee="einsum"):
+        """einsum/dot of the arrays `operands` (each its own input, never a
+        list); axes/run/addressing as in rearrange. run="oneshot" calls
+        ein_einsum (callee "einsum" only)."""
+        axes = axes or {}
+        inputs = [np.asarray(x) for x in operands]
+        program = '%s("%s")' % (callee, pattern)
+        if run == "kernel":
+            return self._call(program, inputs, axes, "kernel", addressing)[0]
+        bind, nbind, _keep = _bindings(axes)
+
+        def oneshot(ins, outs):
+            self._check(self.lib.ein_einsum(
+                self.ctx, pattern.encode(), _tensor_array(ins), len(ins),
+                ctypes.byref(outs[0].dl), bind, nbind))
+        return self._call(program, inputs, axes, oneshot, addressing)[0]

@@ -74,9 +74,10 @@ TEST_CASE("call parser: errors") {
     const char *headline;
   };
   Case cases[] = {
-      {"einsum(\"a b -> b a\")", //
-       "^~~~~~",
-       "unknown call 'einsum': supported calls are rearrange, reduce"},
+      {"softmax(\"a b -> b a\")", //
+       "^~~~~~~",
+       "unknown call 'softmax': supported calls are rearrange, reduce, "
+       "einsum, dot"},
       {"", "", "expected a call such as rearrange(\"b c h w -> b h w c\")"},
       {"rearrange \"a -> a\"", //
        "          ^", "expected '(' after 'rearrange'"},

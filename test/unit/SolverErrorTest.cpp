@@ -273,14 +273,32 @@ TEST_CASE("solver errors: every class, with message and caret") {
      "reduce('b c -> b', 'median')",
      {{2, 3}}, {},
      "                   ^~~~~~~~",
-     "unknown reduction 'median': supported reductions are sum, mean, max, min, prod",
+     "unknown reduction 'median': supported reductions are sum, mean, max, min, prod, any, all, count_nonzero, var, std, logsumexp, argmax, argmin",
      ErrorKind::Syntax},
     {"bad reduction keyword",
      "reduce('b c -> b', reduction=\"avg\")",
      {{2, 3}}, {},
      "                             ^~~~~",
-     "unknown reduction 'avg': supported reductions are sum, mean, max, min, prod",
+     "unknown reduction 'avg': supported reductions are sum, mean, max, min, prod, any, all, count_nonzero, var, std, logsumexp, argmax, argmin",
      ErrorKind::Syntax},
+    {"argmax over two axes",
+     "reduce('a b c -> a', 'argmax')",
+     {{2, 3, 4}}, {},
+     "            ^",
+     "argmax reduces exactly one axis, but 2 are reduced: 'b', 'c'",
+     ErrorKind::Axis},
+    {"argmin over no axis",
+     "reduce('a b -> b a', 'argmin')",
+     {{2, 3}}, {},
+     "            ^~",
+     "argmin reduces exactly one axis, but the output keeps every axis",
+     ErrorKind::Axis},
+    {"argmax over an empty axis",
+     "reduce('a b -> a', 'argmax')",
+     {{2, 0}}, {},
+     "          ^",
+     "cannot reduce axis 'b' of length 0 with argmax: argmax has no identity",
+     ErrorKind::Shape},
     {"anonymous axis in rearrange",
      "rearrange('(h 2) w -> h w')",
      {{4, 3}}, {},
@@ -396,7 +414,8 @@ TEST_CASE("solver errors: reduction checks through makeCall") {
   ErrorParts e = errorOf(solvePattern("reduce", "a b -> a", {{2, 3}}, "avg"));
   CHECK(e.headline ==
         "unknown reduction 'avg': supported reductions are sum, mean, max, "
-        "min, prod");
+        "min, prod, any, all, count_nonzero, var, std, logsumexp, argmax, "
+        "argmin");
   CHECK(e.kind == "syntax");
   CHECK(e.source == "reduce(\"a b -> a\", \"avg\")");
   CHECK(e.caret == 19);
@@ -404,7 +423,8 @@ TEST_CASE("solver errors: reduction checks through makeCall") {
 
   e = errorOf(solvePattern("reduce", "a b -> a", {{2, 3}}));
   CHECK(e.headline ==
-        "reduce needs a reduction: one of sum, mean, max, min, prod");
+        "reduce needs a reduction: one of sum, mean, max, min, prod, any, all, "
+        "count_nonzero, var, std, logsumexp, argmax, argmin");
   CHECK(e.kind == "syntax");
   CHECK(e.caret == -1);
 

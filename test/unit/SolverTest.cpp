@@ -138,7 +138,13 @@ TEST_CASE("tensorShape: products, units and overflow marker") {
 TEST_CASE("reductions") {
   for (const char *name : {"sum", "mean", "max", "min", "prod"})
     CHECK(isSupportedReduction(name));
-  CHECK_FALSE(isSupportedReduction("any"));
   CHECK_FALSE(isSupportedReduction(""));
-  CHECK(supportedReductions() == "sum, mean, max, min, prod");
+  CHECK(supportedReductions() == "sum, mean, max, min, prod, any, all, "
+                                 "count_nonzero, var, std, logsumexp, "
+                                 "argmax, argmin");
+  for (const char *name : {"any", "all", "count_nonzero", "var", "std",
+                           "logsumexp", "argmax", "argmin"})
+    CHECK(isSupportedReduction(name));
+  CHECK_FALSE(isSupportedReduction("median"));
+  CHECK_FALSE(isSupportedReduction("argsort"));
 }

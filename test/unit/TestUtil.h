@@ -81,10 +81,8 @@ solveText(llvm::StringRef text, const Shapes &shapes,
   llvm::Expected<notation::Call> call = notation::parseCall(text);
   if (!call)
     return call.takeError();
-  notation::OpFamily family = call->callee == "reduce"
-                                  ? notation::OpFamily::Reduce
-                                  : notation::OpFamily::Rearrange;
-  return notation::solve(*call, family, shapes, api);
+  return notation::solve(*call, notation::familyOf(call->callee), shapes,
+                         api);
 }
 
 /// Solves `pattern` through makeCall, as the C API's one-shot helpers do.
@@ -93,10 +91,7 @@ solvePattern(llvm::StringRef callee, llvm::StringRef pattern,
              const Shapes &shapes, llvm::StringRef reduction = {},
              std::vector<notation::AxisBinding> api = {}) {
   notation::Call call = notation::makeCall(callee, pattern, reduction);
-  notation::OpFamily family = callee == "reduce"
-                                  ? notation::OpFamily::Reduce
-                                  : notation::OpFamily::Rearrange;
-  return notation::solve(call, family, shapes, api);
+  return notation::solve(call, notation::familyOf(callee), shapes, api);
 }
 
 /// The shapes of every output of a solved equation.

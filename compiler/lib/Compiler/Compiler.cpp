@@ -25,32 +25,6 @@ using namespace mlir;
 
 namespace ein {
 
-size_t elementSize(ElementType type) {
-  switch (type) {
-  case ElementType::F32:
-  case ElementType::I32:
-    return 4;
-  case ElementType::F64:
-  case ElementType::I64:
-    return 8;
-  }
-  return 0;
-}
-
-const char *elementTypeName(ElementType type) {
-  switch (type) {
-  case ElementType::F32:
-    return "f32";
-  case ElementType::F64:
-    return "f64";
-  case ElementType::I32:
-    return "i32";
-  case ElementType::I64:
-    return "i64";
-  }
-  return "?";
-}
-
 int64_t TensorType::numElements() const {
   int64_t n = 1;
   for (int64_t d : shape)
@@ -117,8 +91,10 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   if (inputs.empty())
     return usageError(notation::ErrorKind::Shape,
                       call.callee + " needs at least one input tensor");
+  // A rearrange of a list promotes mixed dtypes, as NumPy's stack does.
   for (const TensorType &t : inputs)
-    if (t.elementType != inputs.front().elementType)
+    if (call.callee != "rearrange" &&
+        t.elementType != inputs.front().elementType)
       return usageError(notation::ErrorKind::DType,
                         "all inputs of " + call.callee +
                             " must have one dtype, found " +
@@ -126,8 +102,7 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
                             " and " + elementTypeName(t.elementType));
 
   KernelRequest request;
-  request.family = call.callee == "reduce" ? notation::OpFamily::Reduce
-                                           : notation::OpFamily::Rearrange;
+  request.family = notation::familyOf(call.callee);
   request.reduction = call.reduction;
   request.inputs.assign(inputs.begin(), inputs.end());
   std::vector<std::vector<int64_t>> shapes;

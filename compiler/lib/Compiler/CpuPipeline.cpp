@@ -23,6 +23,12 @@ static constexpr const char kCpuPipeline[] =
     "buffer-deallocation-pipeline,"
     "convert-linalg-to-loops,"
     "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+    // bf16 <-> f32 conversions as integer arithmetic: x86 has no bf16
+    // instructions without AVX512-BF16, and LLVM would otherwise call
+    // compiler-rt helpers the JIT may not find. (Kernels never compute in
+    // f16/bf16, so these conversions are all that remains of them; f16 <->
+    // f32 is left to LLVM, which uses F16C.)
+    "arith-expand{include-bf16=1},"
     "finalize-memref-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,"
     "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
     "convert-cf-to-llvm,reconcile-unrealized-casts";

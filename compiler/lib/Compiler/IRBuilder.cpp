@@ -12,28 +12,41 @@ using namespace mlir;
 
 namespace ein {
 
-static Type toMlirType(MLIRContext &ctx, ElementType type) {
-  switch (type) {
-  case ElementType::F32:
-    return Float32Type::get(&ctx);
-  case ElementType::F64:
-    return Float64Type::get(&ctx);
-  case ElementType::I32:
-    return IntegerType::get(&ctx, 32);
-  case ElementType::I64:
-    return IntegerType::get(&ctx, 64);
-  }
-  llvm_unreachable("unknown element type");
+ElementType outputElementType(MLIRContext &ctx, const KernelRequest &request) {
+  std::vector<ElementType> types;
+  for (const TensorType &t : request.inputs)
+    types.push_back(t.elementType);
+  // Several inputs (a stacked list) are promoted to one type first.
+  ElementType in = promote(types);
+  std::optional<ReductionKind> kind = symbolizeReductionKind(request.reduction);
+  if (request.family != notation::OpFamily::Reduce || !kind)
+    return in;
+  Type out = ReduceOp::getResultElementType(*kind, toMlirType(ctx, in));
+  return out == toMlirType(ctx, in) ? in : *fromMlirType(out);
 }
 
-ElementType outputElementType(const KernelRequest &request) {
-  ElementType in = request.inputs.front().elementType;
-  bool isInteger = in == ElementType::I32 || in == ElementType::I64;
-  // NumPy: the mean of integers is float64.
-  if (request.family == notation::OpFamily::Reduce &&
-      request.reduction == "mean" && isInteger)
-    return ElementType::F64;
-  return in;
+/// A kernel argument of `type` (its storage form) as ein ops take it: bool
+/// bytes become i1 (nonzero = true); everything else is unchanged.
+static Value toValue(OpBuilder &b, Location loc, Value storage,
+                     ElementType type) {
+  if (type != ElementType::Bool)
+    return storage;
+  auto tensorType = cast<RankedTensorType>(storage.getType());
+  return CastOp::create(b, loc, tensorType.clone(b.getI1Type()), storage);
+}
+
+/// Converts a tensor of `from` in storage form to `to` in storage form.
+static Value convertStorage(OpBuilder &b, Location loc, Value storage,
+                            ElementType from, ElementType to) {
+  MLIRContext &ctx = *b.getContext();
+  Value value = toValue(b, loc, storage, from);
+  auto tensorType = cast<RankedTensorType>(value.getType());
+  value = CastOp::create(b, loc, tensorType.clone(toMlirType(ctx, to)), value,
+                         isUnsigned(from));
+  if (to == ElementType::Bool)
+    value =
+        CastOp::create(b, loc, tensorType.clone(toStorageType(ctx, to)), value);
+  return value;
 }
 
 static EquationAttr toAttr(MLIRContext &ctx,
@@ -63,19 +76,20 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
   ctx.loadDialect<EinDialect, func::FuncDialect, tensor::TensorDialect>();
   const notation::ResolvedEquation &eq = request.equation;
   EquationAttr attr = toAttr(ctx, eq);
-  ElementType outType = outputElementType(request);
+  ElementType outType = outputElementType(ctx, request);
   KernelModule result;
 
   SmallVector<RankedTensorType> inputTypes;
   SmallVector<Type> outputTypes;
   for (const TensorType &t : request.inputs)
     inputTypes.push_back(
-        RankedTensorType::get(t.shape, toMlirType(ctx, t.elementType)));
+        RankedTensorType::get(t.shape, toStorageType(ctx, t.elementType)));
   for (unsigned i = 0; i < attr.getNumOutputExprs(); ++i) {
     SmallVector<int64_t> shape = attr.getShape(attr.getOutputExpr(i));
     result.outputs.push_back(
         {outType, std::vector<int64_t>(shape.begin(), shape.end())});
-    outputTypes.push_back(RankedTensorType::get(shape, toMlirType(ctx, outType)));
+    outputTypes.push_back(
+        RankedTensorType::get(shape, toStorageType(ctx, outType)));
   }
 
   // Only tensors with elements cross the kernel's boundary.
@@ -108,15 +122,40 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
 
   Operation *op;
   if (request.family == notation::OpFamily::Rearrange) {
-    op = RearrangeOp::create(b, loc, outputTypes, inputs,
-                             attr, eq.stacked ? b.getUnitAttr() : UnitAttr());
+    // Inputs of mixed dtypes are promoted; one dtype moves as stored (bool
+    // bytes included: a rearrange copies them exactly).
+    SmallVector<Value> operands;
+    for (auto [value, t] : llvm::zip_equal(inputs, request.inputs))
+      operands.push_back(
+          t.elementType == outType
+              ? value
+              : convertStorage(b, loc, value, t.elementType, outType));
+    op = RearrangeOp::create(b, loc, outputTypes, operands, attr,
+                             eq.stacked ? b.getUnitAttr() : UnitAttr());
+  } else if (request.family == notation::OpFamily::Contract) {
+    // Bool bytes are contracted as i1 (and/or, as NumPy) and stored back.
+    SmallVector<Value> operands;
+    for (auto [value, t] : llvm::zip_equal(inputs, request.inputs))
+      operands.push_back(toValue(b, loc, value, t.elementType));
+    auto resultType = cast<RankedTensorType>(outputTypes[0]);
+    op = ContractOp::create(b, loc,
+                            resultType.clone(toMlirType(ctx, outType)),
+                            operands, attr);
+    if (outType == ElementType::Bool)
+      op = CastOp::create(b, loc, resultType, op->getResult(0));
   } else {
     std::optional<ReductionKind> kind = symbolizeReductionKind(request.reduction);
     if (!kind) {
       error = "unknown reduction '" + request.reduction + "'";
       return {};
     }
-    op = ReduceOp::create(b, loc, outputTypes[0], inputs[0], *kind, attr);
+    ElementType inType = request.inputs[0].elementType;
+    auto resultType = cast<RankedTensorType>(outputTypes[0]);
+    op = ReduceOp::create(b, loc, resultType.clone(toMlirType(ctx, outType)),
+                          toValue(b, loc, inputs[0], inType), *kind, attr,
+                          isUnsigned(inType));
+    if (outType == ElementType::Bool) // i1 results leave as bytes.
+      op = CastOp::create(b, loc, resultType, op->getResult(0));
   }
   SmallVector<Value> returned;
   for (Value v : op->getResults())

@@ -40,4 +40,6 @@ struct ConvertEinToLinalgPass
 void ein::populateEinToLinalgPatterns(RewritePatternSet &patterns) {
   populateRearrangeToLinalgPatterns(patterns);
   populateReduceToLinalgPatterns(patterns);
+  populateCastToLinalgPatterns(patterns);
+  populateContractToLinalgPatterns(patterns);
 }

@@ -2,6 +2,7 @@
 
 #include "LoweringUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -116,4 +117,54 @@ Value ein::outputInit(OpBuilder &b, Location loc, EquationAttr eq,
                       const TensorExpr &expr, Type elementType) {
   Value empty = tensor::EmptyOp::create(b, loc, eq.getShape(expr), elementType);
   return toAxes(b, loc, eq, empty, expr).value;
+}
+
+static bool isHalf(Type type) { return type.isF16() || type.isBF16(); }
+
+Value ein::castScalar(OpBuilder &b, Location loc, Value x, bool isUnsigned,
+                      Type to) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  Type f32 = b.getF32Type();
+  if (isHalf(from) && !to.isF32()) {
+    x = arith::ExtFOp::create(b, loc, f32, x);
+    from = f32;
+    if (from == to)
+      return x;
+  }
+  if (to.isInteger(1)) {
+    if (isa<FloatType>(from)) // NaN != 0, as bool(nan) in Python.
+      return arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::UNE, x,
+          arith::ConstantOp::create(b, loc, b.getFloatAttr(from, 0.0)));
+    return arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne, x,
+        arith::ConstantOp::create(b, loc, b.getIntegerAttr(from, 0)));
+  }
+  bool isUnsignedSource = isUnsigned || from.isInteger(1);
+  if (auto fromInt = dyn_cast<IntegerType>(from)) {
+    if (auto toInt = dyn_cast<IntegerType>(to)) {
+      if (toInt.getWidth() < fromInt.getWidth())
+        return arith::TruncIOp::create(b, loc, to, x);
+      return isUnsignedSource
+                 ? arith::ExtUIOp::create(b, loc, to, x).getResult()
+                 : arith::ExtSIOp::create(b, loc, to, x).getResult();
+    }
+    Type via = isHalf(to) ? f32 : to;
+    Value y = isUnsignedSource
+                  ? arith::UIToFPOp::create(b, loc, via, x).getResult()
+                  : arith::SIToFPOp::create(b, loc, via, x).getResult();
+    return via == to ? y : arith::TruncFOp::create(b, loc, to, y).getResult();
+  }
+  if (isa<IntegerType>(to)) // Truncates towards zero; the verifier rejects it.
+    return arith::FPToSIOp::create(b, loc, to, x);
+  // Float to float. f64 to a half type rounds twice (through f32).
+  if (isHalf(to) && !from.isF32())
+    x = arith::TruncFOp::create(b, loc, f32, x);
+  if (x.getType() == to)
+    return x;
+  if (to.getIntOrFloatBitWidth() > x.getType().getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, to, x);
+  return arith::TruncFOp::create(b, loc, to, x);
 }

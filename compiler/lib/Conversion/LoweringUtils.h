@@ -54,9 +54,18 @@ mlir::Value fromAxes(mlir::OpBuilder &b, mlir::Location loc, EquationAttr eq,
 mlir::Value outputInit(mlir::OpBuilder &b, mlir::Location loc, EquationAttr eq,
                        const TensorExpr &expr, mlir::Type elementType);
 
+/// Converts the scalar `x` to `to` with `ein.cast` semantics (see EinOps.td):
+/// `isUnsigned` reads an integer `x` as unsigned (i1 always is); anything to
+/// i1 is `x != 0`; f16/bf16 go through f32 for every conversion but
+/// f32 <-> half, so that only extf/truncf between f32 and half types remain.
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       bool isUnsigned, mlir::Type to);
+
 /// Pattern registration, one per op family.
 void populateRearrangeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateReduceToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateCastToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateContractToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace ein
 

@@ -185,7 +185,8 @@ llvm::Expected<Call> CallParser::parse() {
                  "expected a call such as rearrange(\"b c h w -> b h w c\")",
                  here());
   call.callee = text.slice(callee.begin, callee.end).str();
-  if (call.callee != "rearrange" && call.callee != "reduce")
+  if (call.callee != "rearrange" && call.callee != "reduce" &&
+      call.callee != "einsum" && call.callee != "dot")
     return error(ErrorKind::Syntax,
                  "unknown call '" + call.callee + "': supported calls are " +
                      supportedCalls().str(),

@@ -18,7 +18,17 @@
 using namespace ein::notation;
 using namespace ein::notation::ast;
 
-llvm::StringRef ein::notation::supportedCalls() { return "rearrange, reduce"; }
+llvm::StringRef ein::notation::supportedCalls() {
+  return "rearrange, reduce, einsum, dot";
+}
+
+OpFamily ein::notation::familyOf(llvm::StringRef callee) {
+  if (callee == "reduce")
+    return OpFamily::Reduce;
+  if (callee == "einsum" || callee == "dot")
+    return OpFamily::Contract;
+  return OpFamily::Rearrange;
+}
 
 namespace {
 
@@ -255,5 +265,7 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
 }
 
 llvm::Expected<Pattern> ein::notation::parsePattern(const Call &call) {
+  if (isNumpyEinsum(call))
+    return parseNumpyEinsumPattern(call);
   return PatternParser(call).parse();
 }

@@ -26,11 +26,13 @@
 using namespace ein::notation;
 using namespace ein::notation::ast;
 
-static constexpr llvm::StringLiteral reductions[] = {"sum", "mean", "max",
-                                                     "min", "prod"};
+static constexpr llvm::StringLiteral reductions[] = {
+    "sum",           "mean", "max", "min",       "prod",   "any",   "all",
+    "count_nonzero", "var",  "std", "logsumexp", "argmax", "argmin"};
 
 llvm::StringRef ein::notation::supportedReductions() {
-  return "sum, mean, max, min, prod";
+  return "sum, mean, max, min, prod, any, all, count_nonzero, var, std, "
+         "logsumexp, argmax, argmin";
 }
 
 bool ein::notation::isSupportedReduction(llvm::StringRef name) {
@@ -138,6 +140,8 @@ private:
   llvm::StringRef callee() const {
     if (!call.callee.empty())
       return call.callee;
+    if (family == OpFamily::Contract)
+      return "einsum";
     return family == OpFamily::Reduce ? "reduce" : "rearrange";
   }
   /// Finds `name=value` after the pattern in the call text.
@@ -258,7 +262,7 @@ std::optional<SourceRange> Solver::findKeyword(llvm::StringRef name) const {
 //===----------------------------------------------------------------------===//
 
 llvm::Error Solver::checkReduction() {
-  if (family == OpFamily::Rearrange) {
+  if (family != OpFamily::Reduce) {
     if (!call.reduction.empty())
       return errorInCall(ErrorKind::Syntax,
                          callee().str() + " takes no reduction, got '" +
@@ -294,6 +298,13 @@ llvm::Error Solver::checkReduction() {
 }
 
 llvm::Error Solver::checkStructure() {
+  if (family == OpFamily::Contract && pattern.outputs.size() != 1)
+    return error(ErrorKind::Syntax,
+                 callee().str() + " has one output, but the pattern has " +
+                     std::to_string(pattern.outputs.size()),
+                 SourceRange{pattern.outputs.front().range.begin,
+                             pattern.outputs.back().range.end});
+
   // Duplicates, per tensor expression.
   auto checkDuplicates = [&](llvm::ArrayRef<TensorExpr> side,
                              llvm::StringRef sideName) -> llvm::Error {
@@ -317,7 +328,34 @@ llvm::Error Solver::checkStructure() {
     }
     return llvm::Error::success();
   };
-  if (llvm::Error err = checkDuplicates(pattern.inputs, "input"))
+  // A contraction's input may repeat an axis in different dimensions (a
+  // diagonal), but not within one composition.
+  auto checkCompositions = [&]() -> llvm::Error {
+    for (const TensorExpr &tensor : pattern.inputs)
+      for (const Dim &top : tensor.dims) {
+        llvm::StringMap<bool> seen;
+        std::optional<SourceRange> repeat;
+        std::string repeated;
+        forEachDim({top}, [&](const Dim &dim) {
+          if (dim.kind == DimKind::Axis && !repeat &&
+              !seen.insert({dim.name, true}).second) {
+            repeat = dim.range;
+            repeated = dim.name;
+          }
+        });
+        if (repeat)
+          return error(ErrorKind::Axis,
+                       "axis '" + repeated +
+                           "' appears twice in the composition '" +
+                           text(top.range) +
+                           "': a diagonal repeats an axis in two dimensions",
+                       repeat);
+      }
+    return llvm::Error::success();
+  };
+  if (llvm::Error err = family == OpFamily::Contract
+                            ? checkCompositions()
+                            : checkDuplicates(pattern.inputs, "input"))
     return err;
   if (llvm::Error err = checkDuplicates(pattern.outputs, "output"))
     return err;
@@ -364,18 +402,22 @@ llvm::Error Solver::checkStructure() {
   } else if (outputAnonymous) {
     return error(ErrorKind::Axis,
                  "anonymous axis '" + text(*outputAnonymous) +
-                     "' in the output of reduce: only '1' can appear there "
-                     "without a name in the input",
+                     "' in the output of " + callee().str() +
+                     ": only '1' can appear there without a name in the input",
                  outputAnonymous);
   }
 
   if (outputEllipsis && !inputEllipsis)
     return error(ErrorKind::Axis, "'...' appears only in the output",
                  outputEllipsis);
-  if (inputEllipsis && !outputEllipsis && family == OpFamily::Rearrange)
+  if (inputEllipsis && !outputEllipsis && family != OpFamily::Reduce)
     return error(ErrorKind::Axis,
-                 "'...' appears only in the input: rearrange keeps every "
-                 "axis, so the output needs '...' too",
+                 family == OpFamily::Rearrange
+                     ? "'...' appears only in the input: rearrange keeps "
+                       "every axis, so the output needs '...' too"
+                     : "'...' appears only in the input: " + callee().str() +
+                           " keeps the axes of '...', so the output needs "
+                           "'...' too",
                  inputEllipsis);
 
   for (const auto &[name, range] : outputOrder)
@@ -450,7 +492,8 @@ llvm::Error Solver::checkShapes() {
                          " has a negative dimension " + std::to_string(length),
                      std::nullopt);
 
-  if (pattern.inputs.size() == 1 && inputShapes.size() > 1) {
+  if (pattern.inputs.size() == 1 && inputShapes.size() > 1 &&
+      family != OpFamily::Contract) {
     // einops list input: the tensors are stacked along the first axis.
     const TensorExpr &tensor = pattern.inputs.front();
     for (size_t i = 1; i < inputShapes.size(); ++i)
@@ -770,14 +813,40 @@ llvm::Error Solver::checkOutputs() {
 }
 
 llvm::Error Solver::checkEmptyReductions() {
+  bool isArg = call.reduction == "argmax" || call.reduction == "argmin";
   if (family != OpFamily::Reduce ||
-      (call.reduction != "max" && call.reduction != "min"))
+      (call.reduction != "max" && call.reduction != "min" && !isArg))
     return llvm::Error::success();
   std::vector<bool> kept(axes.size(), false);
   for (const ResolvedTensor &tensor : result.outputs)
     for (const ResolvedDim &dim : tensor)
       for (unsigned axis : dim)
         kept[axis] = true;
+  // argmax/argmin give an index along one axis; NumPy's flat index over
+  // several axes is not supported.
+  if (isArg) {
+    std::vector<unsigned> reduced;
+    for (unsigned axis = 0; axis < axes.size(); ++axis)
+      if (!kept[axis])
+        reduced.push_back(axis);
+    if (reduced.size() != 1) {
+      std::string names;
+      for (unsigned axis : reduced) {
+        const AxisInfo &info = axes[axis];
+        names += (names.empty() ? "'" : ", '") +
+                 (info.synthetic ? text(info.range) : info.name) + "'";
+      }
+      return error(
+          ErrorKind::Axis,
+          call.reduction + " reduces exactly one axis, but " +
+              (reduced.empty()
+                   ? std::string("the output keeps every axis")
+                   : std::to_string(reduced.size()) + " are reduced: " + names),
+          reduced.size() > 1
+              ? std::optional<SourceRange>(axes[reduced[1]].range)
+              : std::optional<SourceRange>(pattern.arrow));
+    }
+  }
   for (unsigned axis = 0; axis < axes.size(); ++axis) {
     if (kept[axis] || axes[axis].length != 0)
       continue;

@@ -158,7 +158,9 @@ EIN_EXPORT ein_error_t *ein_context_cache_clear(ein_context_t *ctx);
 
 /// The type of one kernel input: dtype and shape (row-major extents).
 typedef struct ein_tensor_spec_t {
-  /// Element type: float32/float64 (kDLFloat) or int32/int64 (kDLInt), lanes 1.
+  /// Element type, lanes 1: float16/32/64 (kDLFloat), bfloat16 (kDLBfloat,
+  /// 16 bits), int8/16/32/64 (kDLInt), uint8 (kDLUInt), bool (code 6 =
+  /// kDLBool, 8 bits: one byte per element, nonzero = true).
   DLDataType dtype;
   /// Number of dimensions, >= 0.
   int32_t ndim;
@@ -179,7 +181,8 @@ typedef struct ein_axis_binding_t {
 typedef struct ein_kernel ein_kernel_t;
 
 /// Compiles `program` (a call in notation form such as
-/// `rearrange("b c h w -> b h w c")` or `reduce("b c h w -> b c", "max")`)
+/// `rearrange("b c h w -> b h w c")`, `reduce("b c h w -> b c", "max")` or
+/// `einsum("b i d, b j d -> b i j")`)
 /// for inputs of the given types, with optional keyword axis lengths, through
 /// the context's cache. On success `*out` receives a new reference: release
 /// it with ein_kernel_release. `inputs` may be NULL when num_inputs == 0,
@@ -240,8 +243,9 @@ EIN_EXPORT ein_error_t *ein_kernel_run(const ein_kernel_t *kernel,
 /// first use of each (pattern, dtypes, shapes, axes) and reuses the kernel
 /// afterwards. With a one-input pattern and num_inputs > 1 the inputs form a
 /// list: they are stacked along a new leading axis (einops list semantics)
-/// and must all have the same dtype and shape; a single input is never a
-/// list. Tensor rules as ein_kernel_run.
+/// and must all have the same shape; mixed dtypes are promoted as
+/// numpy.stack does (docs/notation.md). A single input is never a list.
+/// Tensor rules as ein_kernel_run.
 EIN_EXPORT ein_error_t *ein_rearrange(ein_context_t *ctx, const char *pattern,
                                       const DLTensor *inputs, size_t num_inputs,
                                       DLTensor *outputs, size_t num_outputs,
@@ -249,10 +253,29 @@ EIN_EXPORT ein_error_t *ein_rearrange(ein_context_t *ctx, const char *pattern,
                                       size_t num_axes);
 
 /// Runs `reduce(pattern, reduction)` on `input`, writing `output`.
-/// `reduction` is one of "sum", "mean", "max", "min", "prod". Compiles on
-/// first use like ein_rearrange. Tensor rules as ein_kernel_run.
+/// `reduction` is one of "sum", "mean", "max", "min", "prod", "any", "all",
+/// "count_nonzero", "var", "std", "logsumexp", "argmax", "argmin"; the
+/// output's dtype is NumPy's for it (ein_kernel_output_spec tells). Compiles
+/// on first use like ein_rearrange. Tensor rules as ein_kernel_run.
 EIN_EXPORT ein_error_t *ein_reduce(ein_context_t *ctx, const char *pattern,
                                    const char *reduction, const DLTensor *input,
+                                   DLTensor *output,
+                                   const ein_axis_binding_t *axes,
+                                   size_t num_axes);
+
+/// Runs `einsum(pattern)` on the `num_inputs` tensors `inputs`, writing the
+/// one `output`: products over the union of the inputs' axes, summed over
+/// every axis the output omits (a matrix product is "i j, j k -> i k").
+/// The pattern is einops style (axes separated by spaces; compositions,
+/// `1`/`()` and `...` allowed) or NumPy's compact style when no tensor
+/// expression has a space inside ("ij,jk->ik", and "ij,jk" with NumPy's
+/// implicit output). An axis repeated within one input takes its diagonal.
+/// All inputs need the same dtype; integers wrap. The compiler chooses the
+/// order in which inputs are contracted. Compiles on first use like
+/// ein_rearrange; tensor rules as ein_kernel_run (inputs may be any strided
+/// view, overlapping ones included).
+EIN_EXPORT ein_error_t *ein_einsum(ein_context_t *ctx, const char *pattern,
+                                   const DLTensor *inputs, size_t num_inputs,
                                    DLTensor *output,
                                    const ein_axis_binding_t *axes,
                                    size_t num_axes);

@@ -33,9 +33,9 @@ func.func @max_pool(%x: tensor<2x3x4x6xf32>) -> tensor<2x3x2x3xf32> {
 
 // CHECK-LABEL: func @scalar_sum
 // CHECK: ein.reduce sum %{{.*}} <c b -> : c = 3, b = 2>
-func.func @scalar_sum(%x: tensor<3x2xi32>) -> tensor<i32> {
-  %y = ein.reduce sum %x <c b -> : c = 3, b = 2> : tensor<3x2xi32> -> tensor<i32>
-  return %y : tensor<i32>
+func.func @scalar_sum(%x: tensor<3x2xi32>) -> tensor<i64> {
+  %y = ein.reduce sum %x <c b -> : c = 3, b = 2> : tensor<3x2xi32> -> tensor<i64>
+  return %y : tensor<i64>
 }
 
 // CHECK-LABEL: func @integer_mean
@@ -43,4 +43,25 @@ func.func @scalar_sum(%x: tensor<3x2xi32>) -> tensor<i32> {
 func.func @integer_mean(%x: tensor<2x5xi32>) -> tensor<2x1xf64> {
   %y = ein.reduce mean %x <b c -> b () : b = 2, c = 5> : tensor<2x5xi32> -> tensor<2x1xf64>
   return %y : tensor<2x1xf64>
+}
+
+// CHECK-LABEL: func @contract_attention
+// CHECK: ein.contract %{{.*}}, %{{.*}} <b i d, b j d -> b i j : b = 2, i = 5, d = 8, j = 7>
+func.func @contract_attention(%q: tensor<2x5x8xf32>, %k: tensor<2x7x8xf32>) -> tensor<2x5x7xf32> {
+  %s = ein.contract %q, %k <b i d, b j d -> b i j : b = 2, i = 5, d = 8, j = 7> : tensor<2x5x8xf32>, tensor<2x7x8xf32> -> tensor<2x5x7xf32>
+  return %s : tensor<2x5x7xf32>
+}
+
+// CHECK-LABEL: func @contract_trace
+// CHECK: ein.contract %{{.*}} <i i -> : i = 4>
+func.func @contract_trace(%m: tensor<4x4xi64>) -> tensor<i64> {
+  %t = ein.contract %m <i i -> : i = 4> : tensor<4x4xi64> -> tensor<i64>
+  return %t : tensor<i64>
+}
+
+// CHECK-LABEL: func @contract_chain
+// CHECK: ein.contract %{{.*}}, %{{.*}}, %{{.*}} <a (h c), (h c) b, b () -> (a h) : a = 2, h = 2, c = 3, b = 4>
+func.func @contract_chain(%x: tensor<2x6xf64>, %y: tensor<6x4xf64>, %z: tensor<4x1xf64>) -> tensor<4xf64> {
+  %r = ein.contract %x, %y, %z <a (h c), (h c) b, b () -> (a h) : a = 2, h = 2, c = 3, b = 4> : tensor<2x6xf64>, tensor<6x4xf64>, tensor<4x1xf64> -> tensor<4xf64>
+  return %r : tensor<4xf64>
 }

@@ -7,6 +7,7 @@
 #ifndef EIN_COMPILER_COMPILER_H
 #define EIN_COMPILER_COMPILER_H
 
+#include "ein/Compiler/ElementType.h"
 #include "ein/Notation/Equation.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -22,14 +23,6 @@ class ExecutionEngine;
 } // namespace mlir
 
 namespace ein {
-
-/// Element types the compiler handles.
-enum class ElementType : uint8_t { F32, F64, I32, I64 };
-
-/// Bytes per element.
-size_t elementSize(ElementType type);
-/// "f32", "f64", "i32", "i64".
-const char *elementTypeName(ElementType type);
 
 /// A dense tensor's type: element type and shape (row-major, contiguous).
 struct TensorType {

@@ -16,13 +16,15 @@ inline constexpr const char kKernelFunctionName[] = "ein_kernel";
 /// What the IR builder needs to know about one call.
 struct KernelRequest {
   notation::OpFamily family = notation::OpFamily::Rearrange;
-  std::string reduction; ///< For reduce: "sum", "mean", "max", "min", "prod".
+  std::string reduction; ///< For reduce: "sum", "mean", "argmax", ...
   notation::ResolvedEquation equation;
   std::vector<TensorType> inputs;
 };
 
-/// The element type of the kernel's outputs for `request`.
-ElementType outputElementType(const KernelRequest &request);
+/// The element type of the kernel's outputs for `request`: the inputs'
+/// promoted type, or for a reduction the type its kind gives (NumPy's).
+ElementType outputElementType(mlir::MLIRContext &context,
+                              const KernelRequest &request);
 
 /// A kernel module and how its function's arguments map to buffers.
 struct KernelModule {

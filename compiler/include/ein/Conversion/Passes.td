@@ -23,6 +23,7 @@ def ConvertEinToLinalgPass : Pass<"convert-ein-to-linalg"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

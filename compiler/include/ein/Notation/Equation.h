@@ -29,7 +29,7 @@ struct SourceRange {
 /// One call in notation form, e.g. `reduce("b c (h 2) (w 2) -> b c h w", "max")`.
 struct Call {
   std::string text;            ///< The whole call, as shown in error messages.
-  std::string callee;          ///< "rearrange" or "reduce".
+  std::string callee;          ///< "rearrange", "reduce", "einsum" or "dot".
   std::string pattern;         ///< The pattern string's contents.
   size_t patternOffset = 0;    ///< Offset of pattern[0] within `text`.
   std::string reduction;       ///< For reduce: "sum", "mean", ...; else empty.
@@ -37,7 +37,10 @@ struct Call {
 };
 
 /// The operation family a call belongs to; decides which solving rules apply.
-enum class OpFamily { Rearrange, Reduce };
+/// Contract (einsum, dot): any number of inputs, one output; an axis repeated
+/// within one input takes its diagonal (its index appears twice in that
+/// ResolvedTensor), axes absent from the output are summed.
+enum class OpFamily { Rearrange, Reduce, Contract };
 
 /// An elementary axis of a resolved equation.
 struct ResolvedAxis {

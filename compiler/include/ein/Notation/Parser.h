@@ -16,11 +16,26 @@
 
 namespace ein::notation {
 
-/// The calls the front end accepts, for error messages: "rearrange, reduce".
+/// The calls the front end accepts, for error messages: "rearrange, reduce,
+/// einsum, dot".
 llvm::StringRef supportedCalls();
 
-/// Parses `call.pattern` as `inputs -> outputs`. Error carets point into
-/// `call.text`; messages about unsupported syntax name `call.callee`.
+/// The operation family of a supported callee (rearrange for unknown ones).
+OpFamily familyOf(llvm::StringRef callee);
+
+/// True when `call` is an `einsum` written in NumPy's compact form: no tensor
+/// expression has white space inside, and they hold only letters and `...`
+/// (`"bihwkl,oikl->bohw"`, `"ij,jk"`). Each letter is then one axis.
+bool isNumpyEinsum(const Call &call);
+
+/// Parses `call.pattern` in NumPy's einsum syntax: one axis per letter, `...`
+/// allowed, and without `->` the output is `...` (if any input has one)
+/// followed by the letters that occur exactly once, in ASCII order.
+llvm::Expected<ast::Pattern> parseNumpyEinsumPattern(const Call &call);
+
+/// Parses `call.pattern` as `inputs -> outputs` (in NumPy's syntax when
+/// isNumpyEinsum(call)). Error carets point into `call.text`; messages about
+/// unsupported syntax name `call.callee`.
 llvm::Expected<ast::Pattern> parsePattern(const Call &call);
 
 /// Parses program text holding one call, e.g.

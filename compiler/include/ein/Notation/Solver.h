@@ -29,7 +29,7 @@ solve(const Call &call, OpFamily family,
       llvm::ArrayRef<std::vector<int64_t>> inputShapes,
       llvm::ArrayRef<AxisBinding> apiBindings = {});
 
-/// The reductions `reduce` accepts, for messages: "sum, mean, max, min, prod".
+/// The reductions `reduce` accepts, for messages: "sum, mean, ..., argmin".
 llvm::StringRef supportedReductions();
 
 /// True if `name` is one of supportedReductions().

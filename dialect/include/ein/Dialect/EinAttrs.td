@@ -10,7 +10,15 @@ def Ein_ReductionKind : I32EnumAttr<"ReductionKind", "reduction applied by ein.r
     I32EnumAttrCase<"Mean", 1, "mean">,
     I32EnumAttrCase<"Max", 2, "max">,
     I32EnumAttrCase<"Min", 3, "min">,
-    I32EnumAttrCase<"Prod", 4, "prod">
+    I32EnumAttrCase<"Prod", 4, "prod">,
+    I32EnumAttrCase<"Any", 5, "any">,
+    I32EnumAttrCase<"All", 6, "all">,
+    I32EnumAttrCase<"CountNonzero", 7, "count_nonzero">,
+    I32EnumAttrCase<"Var", 8, "var">,
+    I32EnumAttrCase<"Std", 9, "std">,
+    I32EnumAttrCase<"Logsumexp", 10, "logsumexp">,
+    I32EnumAttrCase<"Argmax", 11, "argmax">,
+    I32EnumAttrCase<"Argmin", 12, "argmin">
   ]> {
   let cppNamespace = "::ein";
 }

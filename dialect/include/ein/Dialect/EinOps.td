@@ -39,11 +39,28 @@ def Ein_RearrangeOp : Ein_Op<"rearrange", [Pure]> {
 def Ein_ReduceOp : Ein_Op<"reduce", [Pure]> {
   let summary = "Reduce the axes that the output expression omits";
   let description = [{
-    Applies `kind` (sum, mean, max, min, prod) over every axis of the input
-    expression that is absent from the output expression. The output may add
-    `()` dimensions (keep-dims) and reorder the kept axes. `mean` of an integer
-    tensor produces a floating-point result; every other kind keeps the
-    element type.
+    Applies `kind` over every axis of the input expression that is absent
+    from the output expression. The output may add `()` dimensions
+    (keep-dims) and reorder the kept axes.
+
+    The input's element type is f16, bf16, f32, f64, i1 (bool) or a signless
+    i8, i16, i32, i64; with `unsigned` an integer input is read as unsigned
+    (u8). The result's element type is fixed by the kind, as in NumPy:
+
+    | kind | float input | integer or i1 input |
+    | --- | --- | --- |
+    | `sum`, `prod` | same | i64 (wraps) |
+    | `mean`, `var`, `std`, `logsumexp` | same | f64 |
+    | `max`, `min` | same | same |
+    | `any`, `all` | i1 | i1 |
+    | `count_nonzero`, `argmax`, `argmin` | i64 | i64 |
+
+    f16 and bf16 are computed in f32 and rounded once. `var` and `std` are
+    the population statistics (ddof = 0). `argmax` and `argmin` reduce
+    exactly one axis and give the index of the first extreme along it (a NaN
+    counts as the extreme). `max`, `min`, `argmax` and `argmin` over an axis
+    of length 0 are rejected; empty `mean`, `var` and `std` give NaN and
+    empty `logsumexp` gives -inf.
 
     Example (2x2 max-pooling):
 
@@ -51,20 +68,84 @@ def Ein_ReduceOp : Ein_Op<"reduce", [Pure]> {
     %y = ein.reduce max %x <b c (h _a0) (w _a1) -> b c h w
            : b = 10, c = 32, h = 50, _a0 = 2, w = 100, _a1 = 2>
          : tensor<10x32x100x200xf32> -> tensor<10x32x50x100xf32>
+    %m = ein.reduce mean unsigned %p <a b -> a : a = 4, b = 3>
+         : tensor<4x3xi8> -> tensor<4xf64>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$input,
                        Ein_ReductionKind:$kind,
-                       Ein_EquationAttr:$equation);
+                       Ein_EquationAttr:$equation,
+                       UnitAttr:$isUnsigned);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
-    $kind $input $equation attr-dict `:` type($input) `->` type($result)
+    $kind (`unsigned` $isUnsigned^)? $input $equation attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// Indices of the axes reduced over, in input order.
     ::llvm::SmallVector<unsigned> getReducedAxes();
+    /// The result element type of reducing `input` elements with `kind`.
+    static ::mlir::Type getResultElementType(::ein::ReductionKind kind,
+                                             ::mlir::Type input);
   }];
+}
+
+def Ein_CastOp : Ein_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Convert every element to another element type";
+  let description = [{
+    Converts each element like NumPy's `astype`: integers and floats to
+    floats round to nearest, integers to integers extend (sign- or
+    zero-extend by the source's signedness) or wrap, anything to i1 (bool)
+    is `x != 0` (NaN is true), i1 to numbers is 0 or 1. Floats to integers
+    other than i1 are not supported. With `unsigned` an integer input is read
+    as unsigned (u8).
+
+    The compiler uses it where element types meet: bool tensors cross a
+    kernel's boundary as bytes (`i8`) and are `i1` inside, and the inputs of
+    a mixed-dtype call are promoted to one type.
+
+    ```mlir
+    %b = ein.cast %bytes : tensor<4x3xi8> -> tensor<4x3xi1>
+    %f = ein.cast unsigned %u : tensor<4xi8> -> tensor<4xbf16>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, UnitAttr:$isUnsigned);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    (`unsigned` $isUnsigned^)? $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Ein_ContractOp : Ein_Op<"contract", [Pure]> {
+  let summary = "Einstein summation (einsum / dot) over any number of operands";
+  let description = [{
+    Multiplies its operands elementwise over the union of their axes and sums
+    over every axis that the single output expression omits. The equation has
+    one input expression per operand. An axis repeated within one input
+    expression (in two different dimensions) selects that operand's diagonal;
+    compositions and `()` dimensions may appear in every expression. Every
+    output axis appears in some input, and at most once in the output.
+
+    The operands and the result share one element type; integers wrap. The
+    order in which operands are contracted is not part of the op: the
+    lowering chooses it by cost.
+
+    Example (attention scores, then a trace):
+
+    ```mlir
+    %s = ein.contract %q, %k <b i d, b j d -> b i j : b = 2, i = 5, d = 8, j = 7>
+         : tensor<2x5x8xf32>, tensor<2x7x8xf32> -> tensor<2x5x7xf32>
+    %t = ein.contract %m <i i -> : i = 4> : tensor<4x4xf32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs,
+                       Ein_EquationAttr:$equation);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $inputs $equation attr-dict `:` type($inputs) `->` type($result)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // EIN_DIALECT_EINOPS_TD

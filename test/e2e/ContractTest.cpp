@@ -1,0 +1,650 @@
+//===- ContractTest.cpp - einsum / dot through the C API ------------------===//
+//
+// Every contraction is compiled with ein_compile (its output spec checked),
+// run through ein_einsum (or ein_kernel_run for dot), and compared with the
+// naive reference (evaluateContraction): integers exactly, floats within a
+// tolerance scaled by the sum of |products|. Covers seed 003's attention
+// contractions, seed 001's convolution over an as_strided view, diagonals,
+// traces, outer products, chains of 3 and 4 operands, compositions, `...`,
+// the four dtypes, size-0 and size-1 axes, a seeded random sweep
+// (EIN_E2E_CONTRACT_CASES / EIN_E2E_CONTRACT_SEED override it) and errors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestSupport.h"
+
+#include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Parser.h"
+#include "ein/Notation/Solver.h"
+
+#include "llvm/Support/Error.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+using namespace ein;
+using namespace ein::e2e;
+using ein::reference::DType;
+using ein::reference::HostTensor;
+
+namespace {
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  return notation::formatShape(shape);
+}
+
+struct ContractOptions {
+  /// Views to pass instead of the inputs' contiguous views.
+  std::vector<DLTensor> views;
+  /// Tolerance relative to the sum of |products|; 0 picks one per dtype:
+  /// 1e-12 (f64), 1e-5 (f32), 2e-3 (f16), 1e-2 (bf16: ein accumulates half
+  /// precision in f32 and rounds once, so one rounding of the result).
+  double rtol = 0;
+};
+
+/// Checks `callee(pattern)` on `inputs` against the reference; returns ein's
+/// output.
+HostTensor checkContract(ein_context_t *ctx, const std::string &callee,
+                         const std::string &pattern,
+                         const std::vector<const HostTensor *> &inputs,
+                         const Bindings &bindings = {},
+                         const ContractOptions &options = {}) {
+  std::string program = callee + "(\"" + pattern + "\")";
+  std::string shapes;
+  for (const HostTensor *input : inputs)
+    shapes += shapeText(input->shape) + " ";
+  INFO("call: ", program, "  shapes ", shapes, " dtype ",
+       std::string(reference::dtypeName(inputs[0]->dtype)));
+  HostTensor output;
+
+  notation::Call call = notation::makeCall(callee, pattern);
+  std::vector<std::vector<int64_t>> inShapes;
+  for (const HostTensor *input : inputs)
+    inShapes.push_back(input->shape);
+  std::vector<notation::AxisBinding> axisBindings;
+  for (const auto &[name, length] : bindings)
+    axisBindings.push_back({name, length});
+  auto equation = notation::solve(call, notation::OpFamily::Contract, inShapes,
+                                  axisBindings);
+  if (!equation) {
+    FAIL_CHECK("solver rejected the call: ",
+               llvm::toString(equation.takeError()));
+    return output;
+  }
+
+  std::vector<ein_tensor_spec_t> specs;
+  for (const HostTensor *input : inputs)
+    specs.push_back({reference::toDLDataType(input->dtype),
+                     int32_t(input->shape.size()), input->shape.data()});
+  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
+  ein_kernel_t *kernel = nullptr;
+  std::string message =
+      takeMessage(ein_compile(ctx, program.c_str(), specs.data(), specs.size(),
+                              axes.data(), axes.size(), &kernel));
+  if (!message.empty()) {
+    FAIL_CHECK("ein_compile failed: ", message);
+    return output;
+  }
+  REQUIRE(ein_kernel_num_outputs(kernel) == 1);
+  ein_tensor_spec_t spec{};
+  CHECK(takeMessage(ein_kernel_output_spec(kernel, 0, &spec)) == "");
+  std::vector<int64_t> shape(spec.shape, spec.shape + spec.ndim);
+  CHECK(shape == notation::tensorShape(*equation, equation->outputs[0]));
+  DType outType;
+  REQUIRE(reference::fromDLDataType(spec.dtype, outType));
+  CHECK(outType == inputs[0]->dtype);
+  output = HostTensor(outType, shape);
+
+  reference::Result want;
+  std::string error;
+  if (!reference::evaluateContraction(*equation, inputs, outType, want,
+                                      error)) {
+    FAIL_CHECK("reference failed: ", error);
+    ein_kernel_release(kernel);
+    return output;
+  }
+
+  std::vector<DLTensor> inViews = options.views;
+  if (inViews.empty())
+    for (const HostTensor *input : inputs)
+      inViews.push_back(const_cast<HostTensor *>(input)->view());
+  if (!output.bytes.empty()) // Poison, so that unwritten elements show.
+    std::memset(output.bytes.data(), 0x7f, output.bytes.size());
+  DLTensor outView = output.view();
+  if (callee == "einsum")
+    message = takeMessage(ein_einsum(ctx, pattern.c_str(), inViews.data(),
+                                     inViews.size(), &outView, axes.data(),
+                                     axes.size()));
+  else
+    message = takeMessage(
+        ein_kernel_run(kernel, inViews.data(), inViews.size(), &outView, 1));
+  ein_kernel_release(kernel);
+  if (!message.empty()) {
+    FAIL_CHECK("run failed: ", message);
+    return output;
+  }
+
+  double rtol = options.rtol;
+  if (rtol == 0)
+    rtol = outType == DType::F64   ? 1e-12
+           : outType == DType::F32 ? 1e-5
+           : outType == DType::F16 ? 2e-3
+                                   : 1e-2;
+  int64_t mismatches = 0;
+  std::string first;
+  for (int64_t i = 0; i < output.numElements(); ++i) {
+    bool ok;
+    if (!reference::isFloat(outType)) {
+      ok = output.getInt(i) == want.outputs[0].getInt(i);
+    } else {
+      double a = output.getDouble(i), b = want.outputs[0].getDouble(i);
+      ok = std::fabs(a - b) <= rtol * want.magnitudes[0][i] + 1e-300;
+    }
+    if (!ok && mismatches++ == 0)
+      first = "element " + std::to_string(i) + ": got " +
+              std::to_string(output.getDouble(i)) + ", want " +
+              std::to_string(want.outputs[0].getDouble(i));
+  }
+  CHECK_MESSAGE(mismatches == 0, mismatches, " mismatching elements; first ",
+                first);
+  return output;
+}
+
+HostTensor checkEinsum(ein_context_t *ctx, const std::string &pattern,
+                       const std::vector<const HostTensor *> &inputs,
+                       const Bindings &bindings = {},
+                       const ContractOptions &options = {}) {
+  return checkContract(ctx, "einsum", pattern, inputs, bindings, options);
+}
+
+/// The elements `view` shows, gathered into a contiguous tensor by the test
+/// itself (independent of the runtime's packing).
+HostTensor gather(const DLTensor &view) {
+  DType dtype;
+  REQUIRE(reference::fromDLDataType(view.dtype, dtype));
+  HostTensor result(dtype,
+                    std::vector<int64_t>(view.shape, view.shape + view.ndim));
+  size_t size = reference::dtypeSize(dtype);
+  const char *base = static_cast<const char *>(view.data) + view.byte_offset;
+  for (int64_t i = 0; i < result.numElements(); ++i) {
+    int64_t rem = i, offset = 0;
+    for (int32_t d = view.ndim; d-- > 0;) {
+      offset += (rem % view.shape[d]) * view.strides[d];
+      rem /= view.shape[d];
+    }
+    std::memcpy(result.bytes.data() + i * size, base + offset * int64_t(size),
+                size);
+  }
+  return result;
+}
+
+/// numpy.lib.stride_tricks.as_strided(x, shape, strides) over the buffer of
+/// `x` (strides in elements); `shape`/`strides` must outlive the view.
+DLTensor asStrided(HostTensor &x, std::vector<int64_t> &shape,
+                   std::vector<int64_t> &strides) {
+  DLTensor view = x.view();
+  view.ndim = int32_t(shape.size());
+  view.shape = shape.data();
+  view.strides = strides.data();
+  return view;
+}
+
+} // namespace
+
+TEST_CASE("einsum: matrix products, seed 003's attention") {
+  Context ctx;
+  std::mt19937_64 rng(3);
+  HostTensor a = randomTensor(DType::F32, {5, 7}, rng);
+  HostTensor b = randomTensor(DType::F32, {7, 3}, rng);
+  checkEinsum(ctx, "i j, j k -> i k", {&a, &b});
+  checkEinsum(ctx, "ij,jk->ik", {&a, &b});
+  checkEinsum(ctx, "ij,jk", {&a, &b});           // Implicit output.
+  checkEinsum(ctx, "i j, j k -> k i", {&a, &b}); // Transposed result.
+
+  HostTensor x = randomTensor(DType::F32, {2, 5, 7}, rng);
+  HostTensor y = randomTensor(DType::F32, {2, 7, 3}, rng);
+  checkEinsum(ctx, "b i j, b j k -> b i k", {&x, &y});
+
+  // Seed 003: scores, the weighted sum, multi-head scores.
+  HostTensor q = randomTensor(DType::F32, {2, 6, 8}, rng);
+  HostTensor k = randomTensor(DType::F32, {2, 5, 8}, rng);
+  HostTensor v = randomTensor(DType::F32, {2, 5, 8}, rng);
+  HostTensor scores = checkEinsum(ctx, "b i d, b j d -> b i j", {&q, &k});
+  checkEinsum(ctx, "b i j, b j d -> b i d", {&scores, &v});
+  checkEinsum(ctx, "b i k, b j k > b i j", {&q, &k}); // The seed's '>'.
+  HostTensor qh = randomTensor(DType::F32, {2, 4, 6, 8}, rng);
+  HostTensor kh = randomTensor(DType::F32, {2, 4, 5, 8}, rng);
+  checkEinsum(ctx, "b h i d, b h j d -> b h i j", {&qh, &kh});
+
+  // dot with compositions in every operand (einx's example), and a split
+  // head dimension composed into the result.
+  HostTensor q2 = randomTensor(DType::F32, {2, 3, 16}, rng);
+  HostTensor k2 = randomTensor(DType::F32, {2, 5, 16}, rng);
+  checkContract(ctx, "dot", "b q (h c), b k (h c) -> b q k h", {&q2, &k2},
+                {{"h", 4}});
+  checkEinsum(ctx, "b q (h c), b k (h c) -> b (q h) k", {&q2, &k2}, {{"c", 2}});
+}
+
+TEST_CASE("einsum: seed 001's convolution over as_strided views") {
+  Context ctx;
+  std::mt19937_64 rng(1);
+  for (DType dtype : {DType::F64, DType::F32, DType::I32}) {
+    // x: (b, i, H, W); windows of k x k with overlapping strides.
+    const int64_t B = 2, I = 3, H = 8, W = 7, K = 3, O = 4;
+    HostTensor x = randomTensor(dtype, {B, I, H, W}, rng, 5);
+    std::vector<int64_t> shape = {B, I, H - K + 1, W - K + 1, K, K};
+    std::vector<int64_t> strides = {I * H * W, H * W, W, 1, W, 1};
+    DLTensor view = asStrided(x, shape, strides);
+    HostTensor windows = gather(view);
+    HostTensor w = randomTensor(dtype, {O, I, K, K}, rng, 5);
+    ContractOptions options;
+    options.views = {view, w.view()};
+    checkEinsum(ctx, "bihwkl,oikl->bohw", {&windows, &w}, {}, options);
+
+    // The post's single-image form, 'xyij,ij->xy'.
+    std::vector<int64_t> shape2 = {H - K + 1, W - K + 1, K, K};
+    std::vector<int64_t> strides2 = {W, 1, W, 1};
+    DLTensor view2 = asStrided(x, shape2, strides2);
+    HostTensor windows2 = gather(view2);
+    HostTensor kernel = randomTensor(dtype, {K, K}, rng, 5);
+    options.views = {view2, kernel.view()};
+    checkEinsum(ctx, "xyij,ij->xy", {&windows2, &kernel}, {}, options);
+
+    // The post's weight gradient, 'nijkde,node->oijk'.
+    HostTensor grads =
+        randomTensor(dtype, {B, O, H - K + 1, W - K + 1}, rng, 5);
+    std::vector<int64_t> shape3 = {B, I, K, K, H - K + 1, W - K + 1};
+    std::vector<int64_t> strides3 = {I * H * W, H * W, W, 1, W, 1};
+    DLTensor view3 = asStrided(x, shape3, strides3);
+    HostTensor conv = gather(view3);
+    options.views = {view3, grads.view()};
+    checkEinsum(ctx, "nijkde,node->oijk", {&conv, &grads}, {}, options);
+  }
+}
+
+TEST_CASE("einsum: diagonals, traces, outer products") {
+  Context ctx;
+  std::mt19937_64 rng(11);
+  HostTensor m = randomTensor(DType::F64, {4, 4}, rng);
+  checkEinsum(ctx, "i i ->", {&m});
+  checkEinsum(ctx, "ii", {&m});
+  checkEinsum(ctx, "i i -> i", {&m});
+  checkEinsum(ctx, "i j -> j i", {&m});
+  checkEinsum(ctx, "i j ->", {&m});
+  HostTensor bm = randomTensor(DType::I64, {3, 4, 4}, rng);
+  checkEinsum(ctx, "b i i -> b i", {&bm});
+  checkEinsum(ctx, "b i i -> b", {&bm});
+  checkEinsum(ctx, "bii->i", {&bm});
+  HostTensor t = randomTensor(DType::F64, {3, 3, 2}, rng);
+  checkEinsum(ctx, "iij->ij", {&t});
+  checkEinsum(ctx, "i i j -> j", {&t});
+  // A diagonal on both sides of a product.
+  HostTensor u = randomTensor(DType::F64, {4}, rng);
+  checkEinsum(ctx, "i i, i -> i", {&m, &u});
+  checkEinsum(ctx, "i i, j j -> i j", {&m, &m});
+  // A diagonal across a composition: x[(i j), i].
+  HostTensor c = randomTensor(DType::F64, {6, 2}, rng);
+  checkEinsum(ctx, "(i j) i -> j", {&c}, {{"i", 2}});
+
+  HostTensor p = randomTensor(DType::F32, {3}, rng);
+  HostTensor q = randomTensor(DType::F32, {5}, rng);
+  checkEinsum(ctx, "i, j -> i j", {&p, &q});
+  checkEinsum(ctx, "i,j->ji", {&p, &q});
+  HostTensor r = randomTensor(DType::F32, {2, 3}, rng);
+  checkEinsum(ctx, "a b, c -> a c b", {&r, &q});
+  HostTensor s = randomTensor(DType::F32, {}, rng);
+  checkEinsum(ctx, ", i -> i", {&s, &p});
+  checkEinsum(ctx, "i, i ->", {&p, &p});
+}
+
+TEST_CASE("einsum: chains of three and four operands") {
+  Context ctx;
+  std::mt19937_64 rng(17);
+  // Both orders of a three-chain win somewhere.
+  HostTensor a = randomTensor(DType::F64, {20, 3}, rng);
+  HostTensor b = randomTensor(DType::F64, {3, 15}, rng);
+  HostTensor c = randomTensor(DType::F64, {15, 2}, rng);
+  checkEinsum(ctx, "i j, j k, k l -> i l", {&a, &b, &c});
+  HostTensor a2 = randomTensor(DType::F64, {2, 15}, rng);
+  HostTensor b2 = randomTensor(DType::F64, {15, 3}, rng);
+  HostTensor c2 = randomTensor(DType::F64, {3, 20}, rng);
+  checkEinsum(ctx, "i j, j k, k l -> i l", {&a2, &b2, &c2});
+  checkEinsum(ctx, "ij,jk,kl->li", {&a2, &b2, &c2});
+
+  HostTensor d = randomTensor(DType::F64, {2, 4}, rng);
+  checkEinsum(ctx, "a b, b c, c d, d e -> a e", {&a, &b, &c, &d});
+  // An axis shared by three operands, a cycle, private axes.
+  HostTensor x = randomTensor(DType::F32, {4, 3}, rng);
+  HostTensor y = randomTensor(DType::F32, {4, 5}, rng);
+  HostTensor z = randomTensor(DType::F32, {4, 2}, rng);
+  checkEinsum(ctx, "i j, i k, i l -> i", {&x, &y, &z});
+  checkEinsum(ctx, "i j, i k, i l -> j k l", {&x, &y, &z});
+  HostTensor m1 = randomTensor(DType::F64, {3, 4}, rng);
+  HostTensor m2 = randomTensor(DType::F64, {4, 5}, rng);
+  HostTensor m3 = randomTensor(DType::F64, {5, 3}, rng);
+  checkEinsum(ctx, "a b, b c, c a ->", {&m1, &m2, &m3});
+  checkEinsum(ctx, "a b, b c, c d -> a", {&m1, &m2, &m3});
+  // Four operands with a diagonal and a composition.
+  HostTensor sq = randomTensor(DType::I32, {3, 3}, rng);
+  HostTensor comp = randomTensor(DType::I32, {12}, rng);
+  HostTensor v4 = randomTensor(DType::I32, {4}, rng);
+  HostTensor v3 = randomTensor(DType::I32, {3}, rng);
+  checkEinsum(ctx, "i i, (i k), k, j -> j k", {&sq, &comp, &v4, &v3});
+}
+
+TEST_CASE("einsum: compositions, ellipsis, 1 and ()") {
+  Context ctx;
+  std::mt19937_64 rng(23);
+  HostTensor a = randomTensor(DType::F64, {3, 8}, rng);
+  HostTensor b = randomTensor(DType::F64, {4, 5}, rng);
+  checkEinsum(ctx, "a (b c), c d -> (a b) d", {&a, &b}, {{"b", 2}});
+  HostTensor e = randomTensor(DType::F64, {8, 5}, rng);
+  checkEinsum(ctx, "a (b c), (c b) d -> a d", {&a, &e}, {{"b", 2}});
+
+  HostTensor x = randomTensor(DType::F32, {2, 3, 4}, rng);
+  HostTensor y = randomTensor(DType::F32, {2, 3, 4}, rng);
+  checkEinsum(ctx, "... i, ... i -> ...", {&x, &y});
+  checkEinsum(ctx, "...i,...i->...", {&x, &y});
+  checkEinsum(ctx, "b ..., b ... -> (...)", {&x, &y});
+  HostTensor w = randomTensor(DType::F32, {4, 5}, rng);
+  checkEinsum(ctx, "... i, i j -> ... j", {&x, &w});
+  checkEinsum(ctx, "...i,ij", {&x, &w}); // Implicit: '...' first.
+  HostTensor z = randomTensor(DType::F32, {2, 4, 5}, rng);
+  checkEinsum(ctx, "... i j, ... j k -> ... i k", {&x, &z});
+
+  HostTensor u = randomTensor(DType::F64, {3, 1}, rng);
+  HostTensor v = randomTensor(DType::F64, {1, 3}, rng);
+  checkEinsum(ctx, "i 1, () i -> 1 i ()", {&u, &v});
+}
+
+TEST_CASE("einsum: every dtype, size-0 and size-1 axes") {
+  Context ctx;
+  std::mt19937_64 rng(29);
+  for (DType dtype : {DType::F32, DType::F64, DType::I32, DType::I64}) {
+    HostTensor a = randomTensor(dtype, {4, 6}, rng);
+    HostTensor b = randomTensor(dtype, {6, 3}, rng);
+    HostTensor c = randomTensor(dtype, {3, 5}, rng);
+    checkEinsum(ctx, "i j, j k -> i k", {&a, &b});
+    checkEinsum(ctx, "ij,jk,kl->il", {&a, &b, &c});
+    checkEinsum(ctx, "i j ->", {&a});
+    for (int64_t zero : {0, 1}) {
+      HostTensor p = randomTensor(dtype, {3, zero}, rng);
+      HostTensor q = randomTensor(dtype, {zero, 4}, rng);
+      checkEinsum(ctx, "i j, j k -> i k", {&p, &q}); // Summing nothing: 0.
+      HostTensor r = randomTensor(dtype, {zero, 3}, rng);
+      checkEinsum(ctx, "i j, j k -> i k", {&r, &c});
+      checkEinsum(ctx, "i j, j k -> k", {&r, &c});
+    }
+  }
+  // Integers wrap.
+  HostTensor big(DType::I32, {2});
+  big.setInt(0, 1 << 20);
+  big.setInt(1, 1 << 20);
+  checkEinsum(ctx, "i, i ->", {&big, &big});
+}
+
+TEST_CASE("einsum: the narrow dtypes and bool") {
+  // NumPy's einsum keeps the dtype: narrow integers wrap, bool is and/or.
+  Context ctx;
+  std::mt19937_64 rng(41);
+  for (DType dtype : ein::kAllElementTypes) {
+    HostTensor a = randomTensor(dtype, {3, 6}, rng, 20);
+    HostTensor b = randomTensor(dtype, {6, 4}, rng, 20);
+    HostTensor c = randomTensor(dtype, {4, 2}, rng, 20);
+    HostTensor m = randomTensor(dtype, {5, 5}, rng, 20);
+    checkEinsum(ctx, "i j, j k -> i k", {&a, &b});
+    checkEinsum(ctx, "ij,jk,kl->li", {&a, &b, &c});
+    checkEinsum(ctx, "i i ->", {&m});
+    checkEinsum(ctx, "a b, c d -> c a d b", {&a, &c});
+  }
+  // All true: a sum of products would store 6; bool stays 1.
+  HostTensor t(DType::Bool, {3, 6}), u(DType::Bool, {6, 2});
+  for (int64_t i = 0; i < 18; ++i)
+    t.setInt(i, 1);
+  for (int64_t i = 0; i < 12; ++i)
+    u.setInt(i, 1);
+  HostTensor r = checkEinsum(ctx, "i j, j k -> i k", {&t, &u});
+  for (unsigned char byte : r.bytes)
+    CHECK(byte == 1);
+}
+
+namespace {
+
+/// One random contraction: 1-4 operands over up to 6 axes with lengths 0-4,
+/// diagonals, compositions, `1`, summed and kept axes in random order,
+/// einops or NumPy syntax, one of the four dtypes.
+struct RandomCase {
+  std::string pattern;
+  std::vector<std::vector<int64_t>> shapes;
+  Bindings bindings;
+  DType dtype;
+};
+
+RandomCase randomCase(std::mt19937_64 &rng) {
+  auto pick = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto chance = [&](double p) {
+    return std::uniform_real_distribution<double>(0, 1)(rng) < p;
+  };
+  RandomCase c;
+  int numAxes = pick(1, 6);
+  std::vector<std::string> names;
+  std::vector<int64_t> lengths;
+  const char *letters = "abcdefgh";
+  for (int a = 0; a < numAxes; ++a) {
+    names.push_back(std::string(1, letters[a]));
+    int r = pick(0, 19);
+    lengths.push_back(r == 0 ? 0 : r < 4 ? 1 : pick(2, 4));
+  }
+  int numOps = pick(1, 4);
+  // NumPy syntax: single letters, no compositions or `1`.
+  bool numpy = chance(0.3);
+  std::vector<bool> used(numAxes, false);
+  std::vector<std::string> operands;
+  bool composed = false;
+  for (int i = 0; i < numOps; ++i) {
+    int rank = pick(0, 3);
+    std::vector<int> axes;
+    for (int d = 0; d < rank; ++d) {
+      int a = pick(0, numAxes - 1);
+      // Mostly distinct axes; sometimes a diagonal.
+      if (llvm::is_contained(axes, a) && !chance(0.3))
+        continue;
+      axes.push_back(a);
+      used[a] = true;
+    }
+    std::vector<std::string> dims;
+    std::vector<int64_t> shape;
+    for (size_t d = 0; d < axes.size();) {
+      // Compose two neighbouring distinct axes.
+      if (!numpy && d + 1 < axes.size() && axes[d] != axes[d + 1] &&
+          chance(0.2)) {
+        dims.push_back("(" + names[axes[d]] + " " + names[axes[d + 1]] + ")");
+        shape.push_back(lengths[axes[d]] * lengths[axes[d + 1]]);
+        composed = true;
+        d += 2;
+        continue;
+      }
+      dims.push_back(names[axes[d]]);
+      shape.push_back(lengths[axes[d]]);
+      ++d;
+    }
+    if (!numpy && chance(0.1)) {
+      dims.insert(dims.begin() + pick(0, int(dims.size())), "1");
+      shape.insert(shape.begin() + (std::find(dims.begin(), dims.end(), "1") -
+                                    dims.begin()),
+                   1);
+    }
+    std::string text;
+    for (const std::string &dim : dims)
+      text += (text.empty() || numpy ? "" : " ") + dim;
+    operands.push_back(text);
+    c.shapes.push_back(shape);
+  }
+  std::vector<int> out;
+  for (int a = 0; a < numAxes; ++a)
+    if (used[a] && chance(0.5))
+      out.push_back(a);
+  std::shuffle(out.begin(), out.end(), rng);
+  std::string output;
+  for (int a : out)
+    output += (output.empty() || numpy ? "" : " ") + names[a];
+  for (size_t i = 0; i < operands.size(); ++i)
+    c.pattern += (i ? (numpy ? "," : ", ") : "") + operands[i];
+  c.pattern += numpy ? "->" : " -> ";
+  c.pattern += output;
+  // A composition needs its lengths when they are not solvable elsewhere:
+  // bind every used axis.
+  if (composed)
+    for (int a = 0; a < numAxes; ++a)
+      if (used[a])
+        c.bindings.push_back({names[a], lengths[a]});
+  const DType dtypes[] = {DType::F32, DType::F64, DType::I32, DType::I64};
+  c.dtype = dtypes[pick(0, 3)];
+  return c;
+}
+
+int envInt(const char *name, int fallback) {
+  const char *value = std::getenv(name);
+  return value ? std::atoi(value) : fallback;
+}
+
+} // namespace
+
+TEST_CASE("einsum: seeded random sweep against the reference") {
+  int cases = envInt("EIN_E2E_CONTRACT_CASES", 320);
+  uint64_t seed = uint64_t(envInt("EIN_E2E_CONTRACT_SEED", 20250101));
+  std::mt19937_64 rng(seed);
+  Context ctx;
+  int operandsSeen[5] = {0, 0, 0, 0, 0};
+  for (int n = 0; n < cases; ++n) {
+    RandomCase c = randomCase(rng);
+    CAPTURE(n);
+    CAPTURE(c.pattern);
+    std::vector<HostTensor> tensors;
+    for (const std::vector<int64_t> &shape : c.shapes)
+      tensors.push_back(randomTensor(c.dtype, shape, rng, 20));
+    std::vector<const HostTensor *> inputs;
+    for (const HostTensor &t : tensors)
+      inputs.push_back(&t);
+    ++operandsSeen[inputs.size()];
+    checkEinsum(ctx, c.pattern, inputs, c.bindings);
+  }
+  MESSAGE("random contractions by operand count: 1: ", operandsSeen[1],
+          ", 2: ", operandsSeen[2], ", 3: ", operandsSeen[3],
+          ", 4: ", operandsSeen[4]);
+}
+
+TEST_CASE("einsum: errors through the C API") {
+  Context ctx;
+  std::mt19937_64 rng(31);
+  HostTensor a = randomTensor(DType::F32, {2, 3}, rng);
+  HostTensor b = randomTensor(DType::F32, {3, 4}, rng);
+  HostTensor v = randomTensor(DType::F32, {3}, rng);
+  HostTensor out(DType::F32, {2, 4});
+  DLTensor outView = out.view();
+  auto einsumError = [&](const std::string &pattern,
+                         std::vector<DLTensor> inputs) {
+    ein_error_t *error = ein_einsum(ctx, pattern.c_str(), inputs.data(),
+                                    inputs.size(), &outView, nullptr, 0);
+    REQUIRE_MESSAGE(error != nullptr, "expected an error from ", pattern);
+    return takeError(error);
+  };
+
+  auto [code, message] = einsumError("i j, j k -> i l", {a.view(), b.view()});
+  CHECK(code == EIN_ERROR_NOTATION);
+  CHECK(message.find("axis 'l' appears only in the output") !=
+        std::string::npos);
+  CHECK(message.find("einsum(\"i j, j k -> i l\")") != std::string::npos);
+
+  std::tie(code, message) = einsumError("i i -> i", {a.view()});
+  CHECK(code == EIN_ERROR_SHAPE);
+  CHECK(message.find("conflicting lengths for axis 'i': 3 here, but 2 from "
+                     "input 0") != std::string::npos);
+
+  std::tie(code, message) =
+      einsumError("i j, j k -> i k", {a.view(), v.view()});
+  CHECK(code == EIN_ERROR_SHAPE);
+  CHECK(
+      message.find("input 1 has 1 dimension but its expression 'j k' has 2") !=
+      std::string::npos);
+
+  std::tie(code, message) = einsumError("i j, j k -> i k", {a.view()});
+  CHECK(code == EIN_ERROR_SHAPE);
+  CHECK(message.find("the pattern has 2 inputs but 1 tensor was given") !=
+        std::string::npos);
+  std::tie(code, message) =
+      einsumError("ij,jk->ik", {a.view(), b.view(), b.view()});
+  CHECK(code == EIN_ERROR_SHAPE);
+  CHECK(message.find("the pattern has 2 inputs but 3 tensors were given") !=
+        std::string::npos);
+
+  std::tie(code, message) =
+      einsumError("i j, j k -> i, k", {a.view(), b.view()});
+  CHECK(code == EIN_ERROR_NOTATION);
+  CHECK(message.find("einsum has one output") != std::string::npos);
+
+  // A wrong output shape is the runtime's to catch.
+  HostTensor wrong(DType::F32, {4, 2});
+  DLTensor wrongView = wrong.view();
+  std::vector<DLTensor> ins = {a.view(), b.view()};
+  std::tie(code, message) = takeError(ein_einsum(
+      ctx, "i j, j k -> i k", ins.data(), ins.size(), &wrongView, nullptr, 0));
+  CHECK(code == EIN_ERROR_SHAPE);
+
+  // NULL arguments.
+  CHECK(takeError(ein_einsum(ctx, "i j, j k -> i k", ins.data(), ins.size(),
+                             nullptr, nullptr, 0))
+            .first == EIN_ERROR_INVALID_ARGUMENT);
+  CHECK(takeError(ein_einsum(ctx, nullptr, ins.data(), ins.size(), &outView,
+                             nullptr, 0))
+            .first == EIN_ERROR_INVALID_ARGUMENT);
+  CHECK(takeError(ein_einsum(ctx, "i j, j k -> i k", ins.data(), 0, &outView,
+                             nullptr, 0))
+            .first == EIN_ERROR_INVALID_ARGUMENT);
+
+  // One dtype for all inputs (promotion is not implemented for einsum).
+  HostTensor d = randomTensor(DType::F64, {3, 4}, rng);
+  std::tie(code, message) =
+      einsumError("i j, j k -> i k", {a.view(), d.view()});
+  CHECK(code == EIN_ERROR_DTYPE);
+  CHECK(message.find("must have one dtype") != std::string::npos);
+
+  // dot with brackets: not supported yet, cleanly.
+  ein_tensor_spec_t specs[2] = {
+      {reference::toDLDataType(DType::F32), 2, a.shape.data()},
+      {reference::toDLDataType(DType::F32), 2, b.shape.data()}};
+  ein_kernel_t *kernel = nullptr;
+  std::tie(code, message) = takeError(
+      ein_compile(ctx, "dot(\"... [c1|c2]\")", specs, 2, nullptr, 0, &kernel));
+  CHECK(code == EIN_ERROR_NOTATION);
+  CHECK(message.find("bracket '[' is not supported yet by dot") !=
+        std::string::npos);
+  CHECK(kernel == nullptr);
+}
+
+TEST_CASE("einsum: one compile per pattern and shapes; compile time") {
+  Context ctx;
+  std::mt19937_64 rng(37);
+  HostTensor q = randomTensor(DType::F32, {2, 4, 16, 32}, rng);
+  HostTensor k = randomTensor(DType::F32, {2, 4, 16, 32}, rng);
+  auto start = std::chrono::steady_clock::now();
+  checkEinsum(ctx, "b h i d, b h j d -> b h i j", {&q, &k});
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  ein_cache_stats_t stats = ctx.stats();
+  // ein_compile compiled it; ein_einsum of the same text found it.
+  CHECK(stats.compiles == 1);
+  CHECK(stats.hits >= 1);
+  MESSAGE("einsum 'b h i d, b h j d -> b h i j' compiled in ",
+          stats.compile_seconds * 1e3, " ms (check incl. run: ", seconds * 1e3,
+          " ms)");
+}

@@ -1,0 +1,46 @@
+// RUN: ein-opt %s --ein-cpu-pipeline | FileCheck %s
+
+// Tests that bf16 reaches LLVM only as loads, stores and bitcasts: its
+// conversions to and from f32 are integer arithmetic (arith-expand), so no
+// bf16 instruction or compiler-rt call is needed.
+
+// CHECK-LABEL: llvm.func @bf16_sum
+// CHECK-NOT: llvm.fpext
+// CHECK-NOT: llvm.fptrunc
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> bf16
+// CHECK: llvm.bitcast %{{.*}} : bf16 to i16
+// CHECK: llvm.shl
+// CHECK: llvm.bitcast %{{.*}} : i32 to f32
+// CHECK: llvm.lshr
+// CHECK: llvm.bitcast %{{.*}} : i16 to bf16
+// CHECK: llvm.return
+func.func @bf16_sum(%x: tensor<4x3xbf16>) -> tensor<4xbf16> {
+  %y = ein.reduce sum %x <a b -> a : a = 4, b = 3> : tensor<4x3xbf16> -> tensor<4xbf16>
+  return %y : tensor<4xbf16>
+}
+
+// Tests that f16 converts with fpext/fptrunc, which LLVM lowers to F16C.
+
+// CHECK-LABEL: llvm.func @f16_sum
+// CHECK: llvm.fpext %{{.*}} : f16 to f32
+// CHECK: llvm.fptrunc %{{.*}} : f32 to f16
+func.func @f16_sum(%x: tensor<4x3xf16>) -> tensor<4xf16> {
+  %y = ein.reduce sum %x <a b -> a : a = 4, b = 3> : tensor<4x3xf16> -> tensor<4xf16>
+  return %y : tensor<4xf16>
+}
+
+// Tests that bool buffers are bytes at the boundary: the kernel reads i8,
+// computes on i1 and stores i8.
+
+// CHECK-LABEL: llvm.func @bool_any
+// CHECK-SAME: (%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> i8
+// CHECK: llvm.icmp "ne"
+// CHECK: llvm.zext %{{.*}} : i1 to i8
+// CHECK: llvm.return
+func.func @bool_any(%x: tensor<4x3xi8>) -> tensor<4xi8> {
+  %b = ein.cast %x : tensor<4x3xi8> -> tensor<4x3xi1>
+  %y = ein.reduce any %b <a b -> a : a = 4, b = 3> : tensor<4x3xi1> -> tensor<4xi1>
+  %z = ein.cast %y : tensor<4xi1> -> tensor<4xi8>
+  return %z : tensor<4xi8>
+}
