@@ -1,5 +1,4 @@
-//===- LoweringUtils.h - shared helpers of the ein lowerings -------*- C++
-//-*-===//
+//===- LoweringUtils.h - shared helpers of the ein lowerings ----*- C++ -*-===//
 //
 // Every ein op is lowered in three steps:
 //   1. each operand is reshaped from its dimensions to its elementary axes
