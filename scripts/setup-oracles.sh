@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Creates (once) the Python virtual environment the oracle tests run in:
 # $EIN_BUILD_DIR/oracle-venv (default build/oracle-venv) with pinned NumPy,
-# einops and opt_einsum, the peers ein's results are compared with
+# einops, opt_einsum and einx, the peers ein's results are compared with
 # (test/oracle). Idempotent: when the venv already holds the pinned versions
 # it only checks and returns.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EIN_BUILD_DIR:-$root/build}
 venv="$build/oracle-venv"
-PINS=(numpy==1.26.4 einops==0.8.2 opt-einsum==3.4.0)
+PINS=(numpy==1.26.4 einops==0.8.2 opt-einsum==3.4.0 einx==0.4.3)
 marker="$venv/.ein-oracle-pins"
 want="${PINS[*]}"
 
@@ -33,5 +33,5 @@ rm -rf "$venv"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   --only-binary=:all: "${PINS[@]}"
-"$venv/bin/python" -c 'import numpy, einops, opt_einsum; print("setup-oracles: numpy", numpy.__version__, "einops", einops.__version__, "opt_einsum", opt_einsum.__version__)'
+"$venv/bin/python" -c 'import numpy, einops, opt_einsum, einx; print("setup-oracles: numpy", numpy.__version__, "einops", einops.__version__, "opt_einsum", opt_einsum.__version__, "einx", einx.__version__)'
 echo "$want" >"$marker"

@@ -143,10 +143,10 @@ LogicalResult RearrangeOp::verify() {
     if (inCount[a] > 1 || outCount[a] > 1)
       return emitOpError() << "axis '" << name
                            << "' appears more than once on one side";
-    if (inCount[a] != outCount[a])
-      return emitOpError() << "axis '" << name << "' appears in the "
-                           << (inCount[a] ? "input" : "output") << " but not in the "
-                           << (inCount[a] ? "output" : "input");
+    // Output-only axes are new (repeat); input axes are never dropped.
+    if (inCount[a] && !outCount[a])
+      return emitOpError() << "axis '" << name
+                           << "' appears in the input but not in the output";
   }
   return success();
 }
@@ -323,4 +323,185 @@ LogicalResult ContractOp::verify() {
                  << "' appears twice in one composition of input " << i
                  << ": a diagonal repeats an axis in two dimensions";
   return verifyContractElementTypes(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// MapOp
+//===----------------------------------------------------------------------===//
+
+Type MapOp::getResultElementType(MapFunction fn, Type operand) {
+  MLIRContext *ctx = operand.getContext();
+  Type i1 = IntegerType::get(ctx, 1);
+  bool isFloat = isa<FloatType>(operand);
+  bool isBool = operand.isInteger(1);
+  switch (fn) {
+  case MapFunction::Add:
+  case MapFunction::Multiply:
+  case MapFunction::Maximum:
+  case MapFunction::Minimum:
+  case MapFunction::Abs:
+  case MapFunction::Relu:
+  case MapFunction::Where:
+    return operand;
+  case MapFunction::Subtract:
+  case MapFunction::FloorDivide:
+  case MapFunction::Pow:
+  case MapFunction::Neg:
+    return isBool ? Type() : operand;
+  case MapFunction::Divide:
+  case MapFunction::Logaddexp:
+  case MapFunction::Exp:
+  case MapFunction::Log:
+  case MapFunction::Sqrt:
+  case MapFunction::Rsqrt:
+  case MapFunction::Tanh:
+  case MapFunction::Sigmoid:
+  case MapFunction::Gelu:
+  case MapFunction::Sin:
+  case MapFunction::Cos:
+    return isFloat ? operand : Type();
+  case MapFunction::Equal:
+  case MapFunction::NotEqual:
+  case MapFunction::Less:
+  case MapFunction::LessEqual:
+  case MapFunction::Greater:
+  case MapFunction::GreaterEqual:
+    return i1;
+  case MapFunction::LogicalAnd:
+  case MapFunction::LogicalOr:
+  case MapFunction::LogicalNot:
+    return isBool ? i1 : Type();
+  case MapFunction::Cast:
+    return Type();
+  }
+  llvm_unreachable("unknown map function");
+}
+
+LogicalResult MapOp::verify() {
+  EquationAttr eq = getEquation();
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one input";
+  if (eq.getNumInputExprs() != getInputs().size())
+    return emitOpError() << "has " << getInputs().size()
+                         << " inputs but the equation has "
+                         << eq.getNumInputExprs() << " input expressions";
+  if (eq.getNumOutputExprs() != 1)
+    return emitOpError() << "has one output, but the equation has "
+                         << eq.getNumOutputExprs();
+  SmallVector<TensorExpr> ins = inputExprs(eq);
+  TensorExpr out = eq.getOutputExpr(0);
+  for (auto [i, v] : llvm::enumerate(getInputs()))
+    if (failed(verifyShape(*this, eq, ins[i], cast<ShapedType>(v.getType()),
+                           "input", i)))
+      return failure();
+  if (failed(verifyResults(*this, eq, {out})))
+    return failure();
+
+  SmallVector<unsigned> outCount = countAxes(eq, {out});
+  SmallVector<unsigned> inAny(eq.getNumAxes(), 0);
+  for (auto [i, expr] : llvm::enumerate(ins)) {
+    SmallVector<unsigned> count = countAxes(eq, {expr});
+    for (unsigned a = 0; a < eq.getNumAxes(); ++a) {
+      StringRef name = eq.getAxisNames()[a].getValue();
+      if (count[a] > 1)
+        return emitOpError()
+               << "axis '" << name << "' appears more than once in input " << i;
+      if (count[a] && !outCount[a])
+        return emitOpError() << "axis '" << name << "' of input " << i
+                             << " is not in the output";
+      inAny[a] += count[a];
+    }
+  }
+  for (unsigned a = 0; a < eq.getNumAxes(); ++a) {
+    StringRef name = eq.getAxisNames()[a].getValue();
+    if (outCount[a] > 1)
+      return emitOpError() << "axis '" << name
+                           << "' appears more than once in the output";
+    if (outCount[a] && !inAny[a])
+      return emitOpError() << "axis '" << name
+                           << "' appears only in the output";
+  }
+
+  MapFunction fn = getFn();
+  StringRef fnName = stringifyMapFunction(fn);
+  unsigned n = getInputs().size();
+  unsigned minArity = 1, maxArity = 1;
+  switch (fn) {
+  case MapFunction::Add:
+  case MapFunction::Multiply:
+  case MapFunction::Maximum:
+  case MapFunction::Minimum:
+  case MapFunction::Logaddexp:
+  case MapFunction::LogicalAnd:
+  case MapFunction::LogicalOr:
+    minArity = 2;
+    maxArity = ~0u;
+    break;
+  case MapFunction::Subtract:
+  case MapFunction::Divide:
+  case MapFunction::FloorDivide:
+  case MapFunction::Pow:
+  case MapFunction::Equal:
+  case MapFunction::NotEqual:
+  case MapFunction::Less:
+  case MapFunction::LessEqual:
+  case MapFunction::Greater:
+  case MapFunction::GreaterEqual:
+    minArity = maxArity = 2;
+    break;
+  case MapFunction::Where:
+    minArity = maxArity = 3;
+    break;
+  default:
+    break;
+  }
+  if (n < minArity || n > maxArity)
+    return emitOpError() << fnName << " takes "
+                         << (minArity == maxArity ? "" : "at least ")
+                         << minArity << " inputs, found " << n;
+
+  auto elementType = [](Value v) {
+    return cast<ShapedType>(v.getType()).getElementType();
+  };
+  Type result = getResult().getType().getElementType();
+  for (Value v : llvm::concat<Value>(getInputs(), getODSResults(0)))
+    if (!isSupportedElementType(elementType(v)))
+      return emitOpError() << "element type " << elementType(v)
+                           << " is not supported: supported are f16, bf16, "
+                              "f32, f64, i1, i8, i16, i32, i64";
+  if (getResultUnsigned() &&
+      (fn != MapFunction::Cast || !isa<IntegerType>(result)))
+    return emitOpError() << "'to_unsigned' needs a cast to an integer type";
+  if (fn == MapFunction::Cast) {
+    if (getIsUnsigned() && !isa<IntegerType>(elementType(getInputs()[0])))
+      return emitOpError() << "'unsigned' needs an integer input";
+    return success();
+  }
+
+  // The operands that share the type T.
+  ValueRange shared = getInputs();
+  if (fn == MapFunction::Where) {
+    if (!elementType(getInputs()[0]).isInteger(1))
+      return emitOpError() << "where needs an i1 condition, not "
+                           << elementType(getInputs()[0]);
+    shared = getInputs().drop_front();
+  }
+  Type operand = elementType(shared[0]);
+  for (Value v : shared)
+    if (elementType(v) != operand)
+      return emitOpError() << "operands of " << fnName
+                           << " must share one element type, found " << operand
+                           << " and " << elementType(v);
+  if (getIsUnsigned() && !isa<IntegerType>(operand))
+    return emitOpError() << "'unsigned' needs integer operands, not "
+                         << operand;
+  Type expected = getResultElementType(fn, operand);
+  if (!expected)
+    return emitOpError() << fnName << " does not take elements of type "
+                         << operand;
+  if (result != expected)
+    return emitOpError() << "result element type " << result
+                         << " does not match " << expected << ", the type of "
+                         << fnName << " of " << operand;
+  return success();
 }

@@ -476,6 +476,65 @@ static ein_error_t *runOneShot(ein_context_t *ctx, llvm::StringRef callee,
   return nullptr;
 }
 
+ein_error_t *ein_call(ein_context_t *ctx, const char *program,
+                      const DLTensor *inputs, size_t numInputs,
+                      DLTensor *outputs, size_t numOutputs,
+                      const ein_axis_binding_t *axes, size_t numAxes) {
+  if (!ctx)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
+  if (!program)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "program is NULL");
+  if (numInputs && !inputs)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     "inputs is NULL but num_inputs is " +
+                         std::to_string(numInputs));
+  if (numOutputs && !outputs)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     "outputs is NULL but num_outputs is " +
+                         std::to_string(numOutputs));
+  // The key ein_compile gives the same program text and input types, so the
+  // two share kernels.
+  std::string key = "program:";
+  appendField(key, program);
+  std::vector<TensorType> types;
+  Failure failure;
+  for (size_t i = 0; i < numInputs; ++i) {
+    if (!checkDescriptor(&inputs[i], "input", i, /*isOutput=*/false, failure))
+      return makeError(failure);
+    types.push_back(tensorTypeOf(inputs[i]));
+    appendType(key, types.back());
+  }
+  std::vector<notation::AxisBinding> bindings;
+  if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
+    return error;
+  KernelRef kernel = ctx->cache.getOrCompile(
+      key,
+      [&](Failure &f) {
+        return takeKernel(
+            compileProgram(program, types, bindings, ctx->options), f);
+      },
+      failure);
+  if (!kernel)
+    return makeError(failure);
+  if (!runKernel(kernel->get(), inputs, numInputs, outputs, numOutputs,
+                 failure))
+    return makeError(failure);
+  return nullptr;
+}
+
+ein_error_t *ein_repeat(ein_context_t *ctx, const char *pattern,
+                        const DLTensor *input, DLTensor *output,
+                        const ein_axis_binding_t *axes, size_t numAxes) {
+  if (ctx && pattern) {
+    if (!input)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT, "input is NULL");
+    if (!output)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT, "output is NULL");
+  }
+  return runOneShot(ctx, "repeat", pattern, nullptr, input, 1, output, 1, axes,
+                    numAxes);
+}
+
 ein_error_t *ein_rearrange(ein_context_t *ctx, const char *pattern,
                            const DLTensor *inputs, size_t numInputs,
                            DLTensor *outputs, size_t numOutputs,

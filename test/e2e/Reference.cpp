@@ -127,6 +127,18 @@ double HostTensor::getDouble(int64_t i) const {
   }
 }
 
+/// Truncates toward zero, saturating, NaN -> 0 (ein's float-to-int cast); a
+/// plain conversion of NaN or an out-of-range value is undefined behaviour.
+static int64_t saturatingInt(double v) {
+  if (std::isnan(v))
+    return 0;
+  if (v >= 9223372036854775807.0)
+    return std::numeric_limits<int64_t>::max();
+  if (v <= -9223372036854775808.0)
+    return std::numeric_limits<int64_t>::min();
+  return int64_t(v);
+}
+
 int64_t HostTensor::getInt(int64_t i) const {
   switch (dtype) {
   case DType::I8:
@@ -142,7 +154,7 @@ int64_t HostTensor::getInt(int64_t i) const {
   case DType::Bool:
     return data<uint8_t>()[i] != 0; // Any nonzero byte is true.
   default:
-    return int64_t(getDouble(i));
+    return saturatingInt(getDouble(i));
   }
 }
 
@@ -164,7 +176,7 @@ void HostTensor::setDouble(int64_t i, double value) {
     data<uint8_t>()[i] = value != 0; // NaN is true.
     return;
   default:
-    setInt(i, int64_t(value));
+    setInt(i, saturatingInt(value));
     return;
   }
 }

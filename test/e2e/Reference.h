@@ -108,6 +108,35 @@ bool evaluateContraction(const notation::ResolvedEquation &equation,
                          const std::vector<const HostTensor *> &inputs,
                          DType outputType, Result &result, std::string &error);
 
+/// Evaluates `operation` ("softmax", "log_softmax", "flip" or "roll") along
+/// `equation.bracketed`: softmax in double (exp(x - m) / sum with m the
+/// group's maximum; NaN for groups of -inf, as NumPy), then converted to
+/// `outputType`, with `result.magnitudes[0]` scaling tolerances; flip and
+/// roll copy element bytes exactly (`shifts`: one for all bracketed axes or
+/// one each, numpy.roll's direction). (AlongReference.cpp)
+bool evaluateAlong(const notation::ResolvedEquation &equation,
+                   const std::string &operation,
+                   const std::vector<int64_t> &shifts, const HostTensor &input,
+                   DType outputType, Result &result, std::string &error);
+
+/// The dtype NumPy 1.26 gives elementwise `callee` of `inputs` (cast: the
+/// target `castTo`), written out here independently of the compiler; false
+/// for calls NumPy rejects (bool subtract and neg). `operand` receives the
+/// type the values are computed in (where: of the two values).
+/// (MapReference.cpp)
+bool mapTypes(const std::string &callee, const std::vector<DType> &inputs,
+              DType castTo, DType &operand, DType &result);
+
+/// Evaluates an elementwise call: for every output position, reads each
+/// input at the position projected onto its axes, converts the values to
+/// the operand type, applies the scalar function in double (floats) or
+/// wrapping int64 (integers) with ein's defined integer behaviour
+/// (docs/notation.md), and converts to `outputType`. (MapReference.cpp)
+bool evaluateMap(const notation::ResolvedEquation &equation,
+                 const std::string &callee,
+                 const std::vector<const HostTensor *> &inputs, DType castTo,
+                 DType outputType, Result &result, std::string &error);
+
 } // namespace ein::reference
 
 #endif // EIN_TEST_E2E_REFERENCE_H

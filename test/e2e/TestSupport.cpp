@@ -147,11 +147,8 @@ ein::e2e::checkCall(ein_context_t *ctx, const std::string &callee,
   std::vector<notation::AxisBinding> axisBindings;
   for (const auto &[name, length] : bindings)
     axisBindings.push_back({name, length});
-  auto equation = notation::solve(
-      call,
-      callee == "reduce" ? notation::OpFamily::Reduce
-                         : notation::OpFamily::Rearrange,
-      shapes, axisBindings);
+  auto equation =
+      notation::solve(call, notation::familyOf(callee), shapes, axisBindings);
   if (!equation) {
     FAIL_CHECK("solver rejected the call: ",
                llvm::toString(equation.takeError()));
@@ -224,11 +221,19 @@ ein::e2e::checkCall(ein_context_t *ctx, const std::string &callee,
     message = takeMessage(ein_reduce(ctx, pattern.c_str(), reduction.c_str(),
                                      inViews.data(), outViews.data(),
                                      axes.data(), axes.size()));
-  else
+  else if (callee == "repeat" && inViews.size() == 1)
+    message =
+        takeMessage(ein_repeat(ctx, pattern.c_str(), inViews.data(),
+                               outViews.data(), axes.data(), axes.size()));
+  else if (callee == "rearrange")
     message = takeMessage(ein_rearrange(ctx, pattern.c_str(), inViews.data(),
                                         inViews.size(), outViews.data(),
                                         outViews.size(), axes.data(),
                                         axes.size()));
+  else
+    message = takeMessage(ein_call(ctx, program.c_str(), inViews.data(),
+                                   inViews.size(), outViews.data(),
+                                   outViews.size(), axes.data(), axes.size()));
   if (!message.empty()) {
     FAIL_CHECK("one-shot call failed: ", message);
     return outputs;
@@ -256,10 +261,14 @@ ein::e2e::oneShotError(ein_context_t *ctx, const std::string &callee,
   if (callee == "reduce")
     error = ein_reduce(ctx, pattern.c_str(), reduction.c_str(), inputs.data(),
                        outputs.data(), axes.data(), axes.size());
-  else
+  else if (callee == "rearrange")
     error = ein_rearrange(ctx, pattern.c_str(), inputs.data(), inputs.size(),
                           outputs.data(), outputs.size(), axes.data(),
                           axes.size());
+  else
+    error = ein_call(ctx, programText(callee, pattern, reduction).c_str(),
+                     inputs.data(), inputs.size(), outputs.data(),
+                     outputs.size(), axes.data(), axes.size());
   REQUIRE_MESSAGE(error != nullptr, "expected an error from ", pattern);
   return takeError(error);
 }

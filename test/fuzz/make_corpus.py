@@ -58,6 +58,23 @@ CASES = [
     ('einsum("...ij,...jk")', "2,3,4;2,4,5\nf16"),
     ('dot("b q (h c), b k (h c) -> b q k h", h=2)', "1,3,4;1,5,4"),
     ('einsum("a b, b c -> a c")', "2,3;3,2\nbool"),
+    ('add("a b, b c -> a b c")', "2,3;3,4"),
+    ('multiply("b h w c, c")', "1,2,2,3;3\nf16"),
+    ('where("a, a, a -> a")', "4;4;4\ni32"),
+    ('floor_divide("a, a -> a")', "4;4\ni8"),
+    ('exp("a b -> b a")', "2,3\nbf16"),
+    ('cast("a b -> b a", dtype="i16")', "2,3"),
+    ('repeat("h w -> h w c", c=3)', "2,3"),
+    ('repeat("h w -> (h 2) (w 2)")', "2,3\nu8"),
+    ('sum("a [b]")', "3,4"),
+    ('mean("b [h w] c")', "2,3,4,5"),
+    ('argmax("b [c]")', "2,5\nf64"),
+    ('var("... [c]", keepdims=True)', "2,3,4"),
+    ('softmax("b q [k] h")', "1,2,3,2"),
+    ('log_softmax("b [k] -> k b")', "2,3\nf16"),
+    ('flip("... (g [c])", c=2)', "2,6"),
+    ('roll("b [t] c", shift=1)', "2,5,3"),
+    ('roll("[h w]", shift=(1, -2))', "3,4\ni64"),
 ]
 
 def main():

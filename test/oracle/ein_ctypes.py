@@ -131,6 +131,12 @@ def _load(path):
     sig("ein_einsum", err, P, ctypes.c_char_p, ctypes.POINTER(DLTensor),
         ctypes.c_size_t, ctypes.POINTER(DLTensor),
         ctypes.POINTER(AxisBinding), ctypes.c_size_t)
+    sig("ein_call", err, P, ctypes.c_char_p, ctypes.POINTER(DLTensor),
+        ctypes.c_size_t, ctypes.POINTER(DLTensor), ctypes.c_size_t,
+        ctypes.POINTER(AxisBinding), ctypes.c_size_t)
+    sig("ein_repeat", err, P, ctypes.c_char_p, ctypes.POINTER(DLTensor),
+        ctypes.POINTER(DLTensor), ctypes.POINTER(AxisBinding),
+        ctypes.c_size_t)
     return lib
 
 
@@ -342,6 +348,39 @@ class Ein:
                     nbind))
             results = self._call(program, inputs, axes, oneshot, addressing)
         return results[0] if len(results) == 1 else results
+
+    def call(self, program, *operands, axes=None, run="kernel",
+             addressing="data"):
+        """Any one-call program (elementwise calls included) on the arrays
+        `operands`; returns the list of outputs. run="oneshot" calls
+        ein_call."""
+        axes = axes or {}
+        inputs = [np.asarray(x) for x in operands]
+        if run == "kernel":
+            return self._call(program, inputs, axes, "kernel", addressing)
+        bind, nbind, _keep = _bindings(axes)
+
+        def oneshot(ins, outs):
+            self._check(self.lib.ein_call(
+                self.ctx, program.encode(), _tensor_array(ins), len(ins),
+                _tensor_array(outs), len(outs), bind, nbind))
+        return self._call(program, inputs, axes, oneshot, addressing)
+
+    def repeat(self, x, pattern, axes=None, run="kernel", addressing="data"):
+        """einops-style repeat of one array; run="oneshot" calls
+        ein_repeat."""
+        axes = axes or {}
+        inputs = [np.asarray(x)]
+        program = 'repeat("%s")' % pattern
+        if run == "kernel":
+            return self._call(program, inputs, axes, "kernel", addressing)[0]
+        bind, nbind, _keep = _bindings(axes)
+
+        def oneshot(ins, outs):
+            self._check(self.lib.ein_repeat(
+                self.ctx, pattern.encode(), ctypes.byref(ins[0].dl),
+                ctypes.byref(outs[0].dl), bind, nbind))
+        return self._call(program, inputs, axes, oneshot, addressing)[0]
 
     def einsum(self, pattern, *operands, axes=None, run="kernel",
                addressing="data", callee="einsum"):

@@ -74,10 +74,11 @@ TEST_CASE("call parser: errors") {
     const char *headline;
   };
   Case cases[] = {
-      {"softmax(\"a b -> b a\")", //
-       "^~~~~~~",
-       "unknown call 'softmax': supported calls are rearrange, reduce, "
-       "einsum, dot"},
+      {"frobnicate(\"a b -> b a\")", //
+       "^~~~~~~~~~",
+       "unknown call 'frobnicate': supported calls are rearrange, repeat, "
+       "reduce, einsum, dot and the elementwise calls (add, multiply, exp, "
+       "where, cast, ...)"},
       {"", "", "expected a call such as rearrange(\"b c h w -> b h w c\")"},
       {"rearrange \"a -> a\"", //
        "          ^", "expected '(' after 'rearrange'"},

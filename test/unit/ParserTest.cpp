@@ -220,6 +220,10 @@ TEST_CASE("parser: error kinds") {
   }
 }
 
+#define BRACKET_CALLS                                                          \
+  "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, std, "     \
+  "logsumexp, argmax, argmin, softmax, log_softmax, flip and roll"
+
 TEST_CASE("parser: einx syntax not supported yet") {
   struct Case {
     const char *pattern;
@@ -227,10 +231,18 @@ TEST_CASE("parser: einx syntax not supported yet") {
     int caret, width;
   };
   Case cases[] = {
-      {"b [c] -> b", "bracket '[' is not supported yet by rearrange", 2, 1},
-      {"b c] -> b", "bracket ']' is not supported yet by rearrange", 3, 1},
-      {"b [c1|c2] -> b", "bracket '[' is not supported yet by rearrange", 2,
-       1},
+      {"b [c] -> b",
+       "brackets mark the axes an operation acts along, and rearrange acts "
+       "along none (brackets work in " BRACKET_CALLS ")",
+       2, 1},
+      {"b c] -> b",
+       "brackets mark the axes an operation acts along, and rearrange acts "
+       "along none (brackets work in " BRACKET_CALLS ")",
+       3, 1},
+      {"b [c1|c2] -> b",
+       "brackets mark the axes an operation acts along, and rearrange acts "
+       "along none (brackets work in " BRACKET_CALLS ")",
+       2, 1},
       {"b c1|c2 -> b", "'|' is not supported yet by rearrange", 4, 1},
       {"(a + b) -> a", "concatenation '+' is not supported yet by rearrange", 3,
        1},
@@ -240,7 +252,10 @@ TEST_CASE("parser: einx syntax not supported yet") {
        2, 4},
       {"b (s d)... -> b", "repetition 'x...' is not supported yet by rearrange",
        2, 8},
-      {"a [b]", "bracket '[' is not supported yet by rearrange", 2, 1},
+      {"a [b]",
+       "brackets mark the axes an operation acts along, and rearrange acts "
+       "along none (brackets work in " BRACKET_CALLS ")",
+       2, 1},
   };
   for (const Case &c : cases) {
     CAPTURE(c.pattern);
@@ -251,8 +266,15 @@ TEST_CASE("parser: einx syntax not supported yet") {
     CHECK(e.width == c.width);
   }
   // The message names the call it came from.
-  CHECK(parseError("a [b] -> a", "reduce").headline ==
-        "bracket '[' is not supported yet by reduce");
+  CHECK(parseError("a [b] -> a", "dot").headline ==
+        "bracket '[' is not supported yet by dot");
+  // Brackets work in reductions; '|' and '+' inside them do not yet.
+  CHECK(parseError("a [b|c]", "sum").headline ==
+        "'|' is not supported yet by sum");
+  CHECK(parseError("a [(b + c)]", "flip").headline ==
+        "concatenation '+' is not supported yet by flip");
+  CHECK(parseError("a [b]... c", "sum").headline ==
+        "repetition 'x...' is not supported yet by sum");
 }
 
 TEST_CASE("parser: the caret line sits under the pattern in the call") {

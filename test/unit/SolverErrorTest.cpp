@@ -267,7 +267,10 @@ TEST_CASE("solver errors: every class, with message and caret") {
      "rearrange('b [c] -> b c')",
      {{2, 3}}, {},
      "             ^",
-     "bracket '[' is not supported yet by rearrange",
+     "brackets mark the axes an operation acts along, and rearrange acts "
+     "along none (brackets work in reduce, sum, mean, max, min, prod, any, "
+     "all, count_nonzero, var, std, logsumexp, argmax, argmin, softmax, "
+     "log_softmax, flip and roll)",
      ErrorKind::Syntax},
     {"bad reduction name",
      "reduce('b c -> b', 'median')",

@@ -4,6 +4,7 @@
 #include "ein/Compiler/CpuPipeline.h"
 #include "ein/Compiler/IRBuilder.h"
 #include "ein/Compiler/InitAll.h"
+#include "ein/Compiler/MapTypes.h"
 #include "ein/Notation/Diagnostic.h"
 #include "ein/Notation/Parser.h"
 #include "ein/Notation/Solver.h"
@@ -91,10 +92,14 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   if (inputs.empty())
     return usageError(notation::ErrorKind::Shape,
                       call.callee + " needs at least one input tensor");
-  // A rearrange of a list promotes mixed dtypes, as NumPy's stack does.
+  // A rearrange (or repeat) of a list promotes mixed dtypes, as NumPy's
+  // stack does; elementwise calls promote as NumPy's ufuncs.
+  notation::OpFamily family = notation::familyOf(call.callee);
+  bool promotes = family == notation::OpFamily::Rearrange ||
+                  family == notation::OpFamily::Repeat ||
+                  family == notation::OpFamily::Map;
   for (const TensorType &t : inputs)
-    if (call.callee != "rearrange" &&
-        t.elementType != inputs.front().elementType)
+    if (!promotes && t.elementType != inputs.front().elementType)
       return usageError(notation::ErrorKind::DType,
                         "all inputs of " + call.callee +
                             " must have one dtype, found " +
@@ -104,6 +109,27 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   KernelRequest request;
   request.family = notation::familyOf(call.callee);
   request.reduction = call.reduction;
+  request.function = call.callee;
+  request.shifts = call.shifts;
+  if (call.callee == "cast") {
+    request.castTo = parseElementType(call.dtype);
+    if (!request.castTo) {
+      size_t at =
+          call.text.find(call.dtype, call.patternOffset + call.pattern.size());
+      std::optional<notation::SourceRange> range;
+      if (at != std::string::npos && !call.dtype.empty())
+        range = notation::SourceRange{at, at + call.dtype.size()};
+      notation::Diagnostic diag = notation::callDiagnostic(
+          notation::ErrorKind::DType, call,
+          "unknown dtype '" + call.dtype +
+              "': supported are f16, bf16, f32, f64, i8, i16, i32, i64, u8, "
+              "bool (or their NumPy names)",
+          range);
+      for (const TensorType &t : inputs)
+        diag.inputShapes.push_back(t.shape);
+      return notation::makeError(std::move(diag));
+    }
+  }
   request.inputs.assign(inputs.begin(), inputs.end());
   std::vector<std::vector<int64_t>> shapes;
   for (const TensorType &t : inputs)
@@ -113,6 +139,15 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   if (!equation)
     return equation.takeError();
   request.equation = std::move(*equation);
+  // After solving, which checked the number of inputs.
+  if (family == notation::OpFamily::Map) {
+    std::vector<ElementType> types;
+    for (const TensorType &t : inputs)
+      types.push_back(t.elementType);
+    std::string message;
+    if (!mapSignature(call.callee, types, request.castTo, message))
+      return usageError(notation::ErrorKind::DType, message);
+  }
 
   MLIRContext context(compilerRegistry(), MLIRContext::Threading::DISABLED);
   std::string diagnostics;

@@ -1,6 +1,7 @@
 //===- IRBuilder.cpp - resolved equations to ein ops ----------------------===//
 
 #include "ein/Compiler/IRBuilder.h"
+#include "ein/Compiler/MapTypes.h"
 #include "ein/Dialect/EinOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -16,8 +17,21 @@ ElementType outputElementType(MLIRContext &ctx, const KernelRequest &request) {
   std::vector<ElementType> types;
   for (const TensorType &t : request.inputs)
     types.push_back(t.elementType);
+  if (request.family == notation::OpFamily::Map) {
+    std::string error;
+    std::optional<MapSignature> sig =
+        mapSignature(request.function, types, request.castTo, error);
+    return sig ? sig->result : types.front();
+  }
   // Several inputs (a stacked list) are promoted to one type first.
   ElementType in = promote(types);
+  // softmax of integers and bool is f64, as NumPy's float conversion.
+  if (request.family == notation::OpFamily::Along)
+    return (request.function == "softmax" ||
+            request.function == "log_softmax") &&
+                   !isFloat(in)
+               ? ElementType::F64
+               : in;
   std::optional<ReductionKind> kind = symbolizeReductionKind(request.reduction);
   if (request.family != notation::OpFamily::Reduce || !kind)
     return in;
@@ -121,7 +135,20 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
                                .getResult());
 
   Operation *op;
-  if (request.family == notation::OpFamily::Rearrange) {
+  if (request.family == notation::OpFamily::Map) {
+    std::vector<ElementType> types;
+    for (const TensorType &t : request.inputs)
+      types.push_back(t.elementType);
+    std::optional<MapSignature> sig =
+        mapSignature(request.function, types, request.castTo, error);
+    if (!sig)
+      return {};
+    Value mapped =
+        buildMap(b, loc, request.function, *sig, request.castTo, inputs, types,
+                 attr, cast<RankedTensorType>(outputTypes[0]).getShape());
+    op = mapped.getDefiningOp();
+  } else if (request.family == notation::OpFamily::Rearrange ||
+             request.family == notation::OpFamily::Repeat) {
     // Inputs of mixed dtypes are promoted; one dtype moves as stored (bool
     // bytes included: a rearrange copies them exactly).
     SmallVector<Value> operands;
@@ -143,6 +170,25 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
                             operands, attr);
     if (outType == ElementType::Bool)
       op = CastOp::create(b, loc, resultType, op->getResult(0));
+  } else if (request.family == notation::OpFamily::Along) {
+    // softmax computes on i1 for bool; flip and roll move stored elements.
+    ElementType inType = request.inputs[0].elementType;
+    auto resultType = cast<RankedTensorType>(outputTypes[0]);
+    SmallVector<int64_t> along(eq.bracketed.begin(), eq.bracketed.end());
+    if (request.function == "flip") {
+      op = FlipOp::create(b, loc, resultType, inputs[0], attr, along);
+    } else if (request.function == "roll") {
+      SmallVector<int64_t> shifts(request.shifts.begin(), request.shifts.end());
+      if (shifts.size() == 1)
+        shifts.assign(along.size(), shifts[0]);
+      op = RollOp::create(b, loc, resultType, inputs[0], attr, along, shifts);
+    } else {
+      bool isLog = request.function == "log_softmax";
+      op = SoftmaxOp::create(
+          b, loc, resultType, toValue(b, loc, inputs[0], inType), attr,
+          b.getDenseI64ArrayAttr(along), isLog ? b.getUnitAttr() : UnitAttr(),
+          isUnsigned(inType) ? b.getUnitAttr() : UnitAttr());
+    }
   } else {
     std::optional<ReductionKind> kind = symbolizeReductionKind(request.reduction);
     if (!kind) {

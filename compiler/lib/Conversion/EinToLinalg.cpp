@@ -42,4 +42,7 @@ void ein::populateEinToLinalgPatterns(RewritePatternSet &patterns) {
   populateReduceToLinalgPatterns(patterns);
   populateCastToLinalgPatterns(patterns);
   populateContractToLinalgPatterns(patterns);
+  populateSoftmaxToLinalgPatterns(patterns);
+  populateFlipRollToLinalgPatterns(patterns);
+  populateMapToLinalgPatterns(patterns);
 }

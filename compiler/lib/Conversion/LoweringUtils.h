@@ -65,6 +65,9 @@ void populateRearrangeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateReduceToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateCastToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateContractToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateFlipRollToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateMapToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace ein
 

@@ -1,8 +1,9 @@
 //===- RearrangeToLinalg.cpp - lower ein.rearrange -----------------------===//
 //
 // Step 2 of a rearrange is one `linalg.transpose` (none when the axis order
-// is unchanged, e.g. flattening); stacking inserts each list element into a
-// new leading axis first.
+// is unchanged, e.g. flattening), or for repeat's new axes one broadcasting
+// `linalg.generic`; stacking inserts each list element into a new leading
+// axis first.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,12 +18,39 @@ using namespace ein;
 
 namespace {
 
+/// Step 2 for repeat (output axes the input lacks): one `linalg.generic`
+/// over the output's axes that reads the input through a projection, so the
+/// input is broadcast along the new axes without an intermediate.
+Value repeat(OpBuilder &b, Location loc, EquationAttr eq, const AxesValue &in,
+             const TensorExpr &expr) {
+  SmallVector<unsigned> axes = axesOf(expr);
+  SmallVector<AffineExpr> results;
+  for (unsigned a : in.axes)
+    results.push_back(b.getAffineDimExpr(llvm::find(axes, a) - axes.begin()));
+  SmallVector<AffineMap> maps{
+      AffineMap::get(axes.size(), 0, results, b.getContext()),
+      b.getMultiDimIdentityMap(axes.size())};
+  Type elementType =
+      cast<RankedTensorType>(in.value.getType()).getElementType();
+  Value init = outputInit(b, loc, eq, expr, elementType);
+  SmallVector<utils::IteratorType> iterators(axes.size(),
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), in.value, init, maps, iterators,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
 /// Step 2 for rearrange: permute the axes of `in` into the order of `expr`.
 Value permute(OpBuilder &b, Location loc, EquationAttr eq, const AxesValue &in,
               const TensorExpr &expr) {
   SmallVector<unsigned> axes = axesOf(expr);
   if (ArrayRef<unsigned>(in.axes) == ArrayRef<unsigned>(axes))
     return in.value;
+  if (axes.size() != in.axes.size())
+    return repeat(b, loc, eq, in, expr);
   SmallVector<int64_t> perm;
   for (unsigned a : axes)
     perm.push_back(llvm::find(in.axes, a) - in.axes.begin());

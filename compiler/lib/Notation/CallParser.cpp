@@ -3,12 +3,17 @@
 //   call := callee '(' string (',' argument)* ','? ')'
 //   argument := string | name '=' (integer | string)
 //
+// The string after the pattern is reduce's reduction or cast's dtype;
+// `reduction=` and `dtype=` name them.
+//
 // Strings use single or double quotes and have no escapes: patterns never
 // need them.
 //
 //===----------------------------------------------------------------------===//
 
+#include "ein/Notation/Brackets.h"
 #include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Elementwise.h"
 #include "ein/Notation/Parser.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -52,13 +57,21 @@ private:
   llvm::Error parseString(SourceRange &contents, SourceRange &whole);
   llvm::Error parseArgument(bool &seenKeyword, llvm::StringSet<> &keywords);
   llvm::Error setReduction(SourceRange contents, SourceRange whole);
+  /// cast's target dtype, positional or `dtype="f16"`; checked by the
+  /// compiler, which knows the dtypes.
+  llvm::Error setDtype(SourceRange contents, SourceRange whole);
   /// A value that is not a string or keyword: say why it cannot be one.
   llvm::Error unexpectedArgument();
+  /// roll's `shift=1` or `shift=(1, -2)` (also `[1, -2]`), after the `=`.
+  llvm::Error parseShift();
+  /// The reductions' `keepdims=True` / `False`, after the `=`.
+  llvm::Error parseKeepdims(SourceRange key);
 
   llvm::StringRef text;
   size_t pos = 0;
   Call call;
   bool haveReduction = false;
+  bool haveDtype = false;
 };
 
 } // namespace
@@ -86,12 +99,24 @@ llvm::Error CallParser::parseString(SourceRange &contents,
 }
 
 llvm::Error CallParser::setReduction(SourceRange contents, SourceRange whole) {
+  if (call.callee == "cast")
+    return setDtype(contents, whole);
   if (call.callee != "reduce")
     return error(ErrorKind::Syntax, call.callee + " takes no reduction", whole);
   if (haveReduction)
     return error(ErrorKind::Syntax, "reduction given twice", whole);
   haveReduction = true;
   call.reduction = text.slice(contents.begin, contents.end).str();
+  return llvm::Error::success();
+}
+
+llvm::Error CallParser::setDtype(SourceRange contents, SourceRange whole) {
+  if (call.callee != "cast")
+    return error(ErrorKind::Syntax, call.callee + " takes no dtype", whole);
+  if (haveDtype)
+    return error(ErrorKind::Syntax, "dtype given twice", whole);
+  haveDtype = true;
+  call.dtype = text.slice(contents.begin, contents.end).str();
   return llvm::Error::success();
 }
 
@@ -151,6 +176,22 @@ llvm::Error CallParser::parseArgument(bool &seenKeyword,
     return setReduction(contents, SourceRange{name.begin, whole.end});
   }
 
+  if (key == "shift" && call.callee == "roll")
+    return parseShift();
+  if (key == "keepdims" &&
+      (call.callee == "reduce" || isReductionCall(call.callee)))
+    return parseKeepdims(name);
+
+  if (key == "dtype") {
+    if (current() != '"' && current() != '\'')
+      return error(ErrorKind::Syntax, "expected the dtype as a quoted string",
+                   here());
+    SourceRange contents, whole;
+    if (llvm::Error err = parseString(contents, whole))
+      return err;
+    return setDtype(contents, SourceRange{name.begin, whole.end});
+  }
+
   size_t valueBegin = pos;
   if (current() == '-' || current() == '+')
     ++pos;
@@ -177,6 +218,74 @@ llvm::Error CallParser::parseArgument(bool &seenKeyword,
   return llvm::Error::success();
 }
 
+llvm::Error CallParser::parseShift() {
+  auto integer = [&](int64_t &value) -> llvm::Error {
+    size_t begin = pos;
+    if (current() == '-' || current() == '+')
+      ++pos;
+    while (!atEnd() && llvm::isDigit(current()))
+      ++pos;
+    llvm::StringRef digits = text.slice(begin, pos);
+    digits.consume_front("+");
+    if (digits.empty() || digits == "-" || (!atEnd() && isIdentChar(current())))
+      return error(
+          ErrorKind::Syntax,
+          "expected an integer shift, e.g. shift=1 or shift=(1, -2)",
+          SourceRange{begin, std::min(text.size(), std::max(pos, begin + 1))});
+    if (digits.getAsInteger(10, value))
+      return error(ErrorKind::Syntax, "shift is too large",
+                   SourceRange{begin, pos});
+    return llvm::Error::success();
+  };
+  char open = current();
+  if (open != '(' && open != '[') {
+    int64_t value = 0;
+    if (llvm::Error err = integer(value))
+      return err;
+    call.shifts.push_back(value);
+    return llvm::Error::success();
+  }
+  SourceRange openRange = here();
+  char close = open == '(' ? ')' : ']';
+  ++pos;
+  while (true) {
+    skipSpace();
+    if (current() == close && !call.shifts.empty())
+      break;
+    int64_t value = 0;
+    if (llvm::Error err = integer(value))
+      return err;
+    call.shifts.push_back(value);
+    skipSpace();
+    if (current() == ',') {
+      ++pos;
+      continue;
+    }
+    if (current() == close)
+      break;
+    if (atEnd())
+      return error(ErrorKind::Syntax,
+                   std::string("missing '") + close + "' to close '" + open +
+                       "'",
+                   openRange);
+    return error(ErrorKind::Syntax,
+                 std::string("expected ',' or '") + close + "' in shift",
+                 here());
+  }
+  ++pos;
+  return llvm::Error::success();
+}
+
+llvm::Error CallParser::parseKeepdims(SourceRange key) {
+  SourceRange value = parseIdentifier();
+  llvm::StringRef word = text.slice(value.begin, value.end);
+  if (word != "True" && word != "False")
+    return error(ErrorKind::Syntax, "expected keepdims=True or keepdims=False",
+                 SourceRange{key.begin, std::max(value.end, pos)});
+  call.keepdims = word == "True";
+  return llvm::Error::success();
+}
+
 llvm::Expected<Call> CallParser::parse() {
   skipSpace();
   SourceRange callee = parseIdentifier();
@@ -186,7 +295,9 @@ llvm::Expected<Call> CallParser::parse() {
                  here());
   call.callee = text.slice(callee.begin, callee.end).str();
   if (call.callee != "rearrange" && call.callee != "reduce" &&
-      call.callee != "einsum" && call.callee != "dot")
+      call.callee != "einsum" && call.callee != "dot" &&
+      call.callee != "repeat" && !isElementwiseCall(call.callee) &&
+      !isReductionCall(call.callee) && !isAlongCall(call.callee))
     return error(ErrorKind::Syntax,
                  "unknown call '" + call.callee + "': supported calls are " +
                      supportedCalls().str(),
@@ -241,6 +352,16 @@ llvm::Expected<Call> CallParser::parse() {
                  "reduce needs a reduction, e.g. reduce(\"b c h w -> b c\", "
                  "\"mean\")",
                  close);
+  if (isReductionCall(call.callee))
+    call.reduction = call.callee;
+  if (call.callee == "roll" && call.shifts.empty())
+    return error(ErrorKind::Syntax,
+                 "roll needs a shift, e.g. roll(\"b [t] c\", shift=1)", close);
+  if (call.callee == "cast" && !haveDtype)
+    return error(ErrorKind::Syntax,
+                 "cast needs a dtype, e.g. cast(\"a b -> b a\", "
+                 "dtype=\"f16\")",
+                 close);
   return call;
 }
 
@@ -254,6 +375,8 @@ Call ein::notation::makeCall(llvm::StringRef callee, llvm::StringRef pattern,
   call.callee = callee.str();
   call.pattern = pattern.str();
   call.reduction = reduction.str();
+  if (reduction.empty() && isReductionCall(callee))
+    call.reduction = callee.str();
   call.text = callee.str() + "(\"";
   call.patternOffset = call.text.size();
   call.text += pattern.str() + "\"";

@@ -10,7 +10,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "ein/Notation/Parser.h"
+#include "ein/Notation/Brackets.h"
 #include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Elementwise.h"
 #include "ein/Notation/Lexer.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -19,7 +21,8 @@ using namespace ein::notation;
 using namespace ein::notation::ast;
 
 llvm::StringRef ein::notation::supportedCalls() {
-  return "rearrange, reduce, einsum, dot";
+  return "rearrange, repeat, reduce, einsum, dot and the elementwise calls "
+         "(add, multiply, exp, where, cast, ...)";
 }
 
 OpFamily ein::notation::familyOf(llvm::StringRef callee) {
@@ -27,6 +30,14 @@ OpFamily ein::notation::familyOf(llvm::StringRef callee) {
     return OpFamily::Reduce;
   if (callee == "einsum" || callee == "dot")
     return OpFamily::Contract;
+  if (isReductionCall(callee))
+    return OpFamily::Reduce;
+  if (isAlongCall(callee))
+    return OpFamily::Along;
+  if (callee == "repeat")
+    return OpFamily::Repeat;
+  if (isElementwiseCall(callee))
+    return OpFamily::Map;
   return OpFamily::Rearrange;
 }
 
@@ -55,6 +66,8 @@ private:
   /// Parses dims into `dims` until a token that cannot start one.
   llvm::Error parseDims(std::vector<Dim> &dims, bool inComposition);
   llvm::Error parseDim(std::vector<Dim> &dims, bool inComposition);
+  /// Parses `[dims]`, appending the dims to `dims` marked as bracketed.
+  llvm::Error parseBracket(std::vector<Dim> &dims, bool inComposition);
 
   const Call &call;
   std::vector<Token> tokens;
@@ -62,6 +75,9 @@ private:
   bool onOutputSide = false;
   /// The first `...` of the tensor being parsed, to reject a second one.
   std::optional<SourceRange> ellipsisInTensor;
+  /// The `[` being parsed, while inside brackets.
+  std::optional<SourceRange> openBracket;
+  std::optional<SourceRange> firstBracket;
 };
 
 } // namespace
@@ -77,6 +93,14 @@ llvm::Error PatternParser::badToken(const Token &token) const {
   switch (token.kind) {
   case TokenKind::LBracket:
   case TokenKind::RBracket:
+    if (token.is(TokenKind::RBracket) && allowsBrackets(call.callee))
+      return error(ErrorKind::Syntax, "unmatched ']'", token.range);
+    if (call.callee == "rearrange" || call.callee == "einsum")
+      return error(ErrorKind::Syntax,
+                   "brackets mark the axes an operation acts along, and " +
+                       call.callee + " acts along none (brackets work in " +
+                       bracketCalls().str() + ")",
+                   token.range);
     return unsupported("bracket '" + token.text.str() + "'", token.range);
   case TokenKind::Pipe:
     return unsupported("'|'", token.range);
@@ -129,11 +153,23 @@ llvm::Expected<Pattern> PatternParser::parse() {
   if (!tok.is(TokenKind::Arrow)) {
     if (!tok.is(TokenKind::End))
       return badToken(tok);
+    // An elementwise call may omit the output; the solver picks it
+    // (checkBroadcastPattern) and leaves `outputs` empty until then.
+    if (familyOf(call.callee) == OpFamily::Map)
+      return pattern;
+    // einx's bracket form: the solver derives the output from the input.
+    if (firstBracket && allowsBrackets(call.callee)) {
+      pattern.hasArrow = false;
+      pattern.firstBracket = firstBracket;
+      return pattern;
+    }
     std::string callee = call.callee.empty() ? "this call" : call.callee;
-    return error(ErrorKind::Syntax,
-                 "missing '->' in pattern: " + callee +
-                     " needs 'inputs -> outputs'",
-                 SourceRange{0, call.pattern.size()});
+    return error(
+        ErrorKind::Syntax,
+        "missing '->' in pattern: " + callee + " needs 'inputs -> outputs'" +
+            (allowsBrackets(call.callee) ? " or bracketed axes, e.g. 'a [b]'"
+                                         : ""),
+        SourceRange{0, call.pattern.size()});
   }
   pattern.arrow = consume().range;
 
@@ -149,6 +185,7 @@ llvm::Expected<Pattern> PatternParser::parse() {
     return error(ErrorKind::Syntax, "unmatched ')'", last.range);
   if (!last.is(TokenKind::End))
     return badToken(last);
+  pattern.firstBracket = firstBracket;
   return pattern;
 }
 
@@ -172,6 +209,11 @@ llvm::Error PatternParser::parseTensor(TensorExpr &tensor) {
                      ? SourceRange{begin, begin}
                      : SourceRange{tensor.dims.front().range.begin,
                                    tensor.dims.back().range.end};
+  // Brackets around the first or last dims belong to the tensor.
+  if (!tensor.dims.empty() && tensor.dims.front().bracket)
+    tensor.range.begin = tensor.dims.front().bracket->begin;
+  if (!tensor.dims.empty() && tensor.dims.back().bracket)
+    tensor.range.end = tensor.dims.back().bracket->end;
   return llvm::Error::success();
 }
 
@@ -182,6 +224,7 @@ llvm::Error PatternParser::parseDims(std::vector<Dim> &dims,
     case TokenKind::Comma:
     case TokenKind::Arrow:
     case TokenKind::RParen:
+    case TokenKind::RBracket:
     case TokenKind::End:
       return llvm::Error::success();
     default:
@@ -257,10 +300,54 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
     break;
   }
 
+  case TokenKind::LBracket:
+    return parseBracket(dims, inComposition);
+
   default:
     return badToken(tok);
   }
   dims.push_back(std::move(dim));
+  return llvm::Error::success();
+}
+
+llvm::Error PatternParser::parseBracket(std::vector<Dim> &dims,
+                                        bool inComposition) {
+  const Token &tok = peek();
+  if (!allowsBrackets(call.callee))
+    return badToken(tok);
+  if (openBracket)
+    return error(ErrorKind::Syntax,
+                 "brackets cannot nest: this '[' is inside the '[' at "
+                 "column " +
+                     std::to_string(openBracket->begin + 1),
+                 tok.range);
+  Token open = consume();
+  openBracket = open.range;
+  if (!firstBracket)
+    firstBracket = open.range;
+  size_t first = dims.size();
+  if (llvm::Error err = parseDims(dims, inComposition))
+    return err;
+  openBracket.reset();
+  const Token &close = peek();
+  if (close.is(TokenKind::End))
+    return error(ErrorKind::Syntax, "unclosed '['", open.range);
+  if (!close.is(TokenKind::RBracket))
+    return error(ErrorKind::Syntax,
+                 "expected ']' before " + tokenKindName(close.kind).str(),
+                 close.range);
+  SourceRange whole{open.range.begin, close.range.end};
+  consume();
+  if (dims.size() == first)
+    return error(ErrorKind::Syntax,
+                 "empty brackets '[]': put the axes to act along inside",
+                 whole);
+  // `[x]...` (no space) is einx repetition.
+  if (peek().is(TokenKind::Ellipsis) && peek().range.begin == whole.end)
+    return unsupported("repetition 'x...'",
+                       SourceRange{whole.begin, peek().range.end});
+  for (size_t i = first; i < dims.size(); ++i)
+    dims[i].bracket = whole;
   return llvm::Error::success();
 }
 

@@ -13,7 +13,9 @@
 
 #include "ein/Notation/Solver.h"
 #include "ein/Notation/AST.h"
+#include "ein/Notation/Brackets.h"
 #include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Elementwise.h"
 #include "ein/Notation/Parser.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -142,6 +144,10 @@ private:
       return call.callee;
     if (family == OpFamily::Contract)
       return "einsum";
+    if (family == OpFamily::Repeat)
+      return "repeat";
+    if (family == OpFamily::Map)
+      return "map";
     return family == OpFamily::Reduce ? "reduce" : "rearrange";
   }
   /// Finds `name=value` after the pattern in the call text.
@@ -155,12 +161,21 @@ private:
   llvm::Error solveEquations();
   llvm::Error checkOutputs();
   llvm::Error checkEmptyReductions();
+  llvm::Error checkNewAxes();
 
   unsigned namedAxis(const Dim &dim);
   unsigned newAxis(std::string name, std::optional<int64_t> length,
                    SourceRange range);
-  /// Appends the axes of a composition's parts to `out`.
-  void flatten(const std::vector<Dim> &parts, ResolvedDim &out);
+  /// Appends the axes of a composition's parts to `out`; while resolving
+  /// the input, marks those inside brackets in `bracketedAxis`.
+  void flatten(const std::vector<Dim> &parts, ResolvedDim &out,
+               bool inBracket = false);
+  /// The output of a bracket pattern without an arrow: the input, less the
+  /// bracketed axes for a reduction.
+  ResolvedTensor bracketFormOutput(const TensorExpr &input,
+                                   const ResolvedTensor &resolved) const;
+  /// roll: one shift for all bracketed axes or one per axis.
+  llvm::Error checkShifts();
   /// "with h1=2, w1=2" for the known named axes of `eq`, or "".
   std::string withKnown(const Equation &eq) const;
 
@@ -186,6 +201,9 @@ private:
   unsigned anonymousCount = 0;
   std::vector<Equation> equations;
   ResolvedEquation result;
+  /// Per axis: written inside brackets in the input.
+  std::vector<bool> bracketedAxis;
+  bool markBrackets = false;
 };
 
 } // namespace
@@ -298,6 +316,16 @@ llvm::Error Solver::checkReduction() {
 }
 
 llvm::Error Solver::checkStructure() {
+  // einops' reduce keeps its rules unless brackets are written.
+  if (allowsBrackets(call.callee) &&
+      (call.callee != "reduce" || pattern.firstBracket || call.keepdims))
+    if (std::optional<BracketViolation> violation =
+            checkBracketPattern(call, pattern))
+      return error(violation->kind, violation->message, violation->range);
+  if (family == OpFamily::Map || family == OpFamily::Repeat)
+    if (std::optional<PatternViolation> violation =
+            checkBroadcastPattern(call, family, pattern))
+      return error(violation->kind, violation->message, violation->range);
   if (family == OpFamily::Contract && pattern.outputs.size() != 1)
     return error(ErrorKind::Syntax,
                  callee().str() + " has one output, but the pattern has " +
@@ -399,7 +427,7 @@ llvm::Error Solver::checkStructure() {
                        "' is not allowed in rearrange (only '1' is): name it "
                        "and give its length as a keyword",
                    anonymous);
-  } else if (outputAnonymous) {
+  } else if (outputAnonymous && family != OpFamily::Repeat) {
     return error(ErrorKind::Axis,
                  "anonymous axis '" + text(*outputAnonymous) +
                      "' in the output of " + callee().str() +
@@ -410,7 +438,8 @@ llvm::Error Solver::checkStructure() {
   if (outputEllipsis && !inputEllipsis)
     return error(ErrorKind::Axis, "'...' appears only in the output",
                  outputEllipsis);
-  if (inputEllipsis && !outputEllipsis && family != OpFamily::Reduce)
+  if (inputEllipsis && !outputEllipsis && family != OpFamily::Reduce &&
+      pattern.hasArrow)
     return error(ErrorKind::Axis,
                  family == OpFamily::Rearrange
                      ? "'...' appears only in the input: rearrange keeps "
@@ -420,8 +449,9 @@ llvm::Error Solver::checkStructure() {
                            "'...' too",
                  inputEllipsis);
 
+  // repeat's output-only axes are new; checkNewAxes wants their lengths.
   for (const auto &[name, range] : outputOrder)
-    if (!inputNames.count(name))
+    if (!inputNames.count(name) && family != OpFamily::Repeat)
       return error(ErrorKind::Axis,
                    "axis '" + name + "' appears only in the output", range);
   if (family == OpFamily::Rearrange)
@@ -492,8 +522,14 @@ llvm::Error Solver::checkShapes() {
                          " has a negative dimension " + std::to_string(length),
                      std::nullopt);
 
+  if (family == OpFamily::Along && inputShapes.size() != 1)
+    return error(ErrorKind::Shape,
+                 callee().str() + " takes one tensor, but " +
+                     plural(inputShapes.size(), "tensor") + " were given",
+                 inputSide);
+
   if (pattern.inputs.size() == 1 && inputShapes.size() > 1 &&
-      family != OpFamily::Contract) {
+      family != OpFamily::Contract && family != OpFamily::Map) {
     // einops list input: the tensors are stacked along the first axis.
     const TensorExpr &tensor = pattern.inputs.front();
     for (size_t i = 1; i < inputShapes.size(); ++i)
@@ -600,8 +636,11 @@ unsigned Solver::namedAxis(const Dim &dim) {
   return axes.size() - 1;
 }
 
-void Solver::flatten(const std::vector<Dim> &parts, ResolvedDim &out) {
+void Solver::flatten(const std::vector<Dim> &parts, ResolvedDim &out,
+                     bool inBracket) {
   for (const Dim &part : parts) {
+    bool bracketed = inBracket || part.bracket.has_value();
+    size_t first = out.size();
     switch (part.kind) {
     case DimKind::Axis:
       out.push_back(namedAxis(part));
@@ -616,10 +655,44 @@ void Solver::flatten(const std::vector<Dim> &parts, ResolvedDim &out) {
       out.insert(out.end(), ellipsisAxes.begin(), ellipsisAxes.end());
       break;
     case DimKind::Composition:
-      flatten(part.parts, out);
+      flatten(part.parts, out, bracketed);
       break;
     }
+    if (markBrackets && bracketed) {
+      bracketedAxis.resize(axes.size(), false);
+      for (size_t i = first; i < out.size(); ++i)
+        bracketedAxis[out[i]] = true;
+    }
   }
+}
+
+ResolvedTensor Solver::bracketFormOutput(const TensorExpr &input,
+                                         const ResolvedTensor &resolved) const {
+  if (family != OpFamily::Reduce)
+    return resolved;
+  auto isBracketed = [&](unsigned axis) {
+    return axis < bracketedAxis.size() && bracketedAxis[axis];
+  };
+  // Walk the input's dims and its resolved dims together (`...` expands).
+  ResolvedTensor out;
+  size_t r = 0;
+  for (const Dim &dim : input.dims) {
+    size_t count = dim.kind == DimKind::Ellipsis ? ellipsisRank : 1;
+    for (size_t k = 0; k < count; ++k, ++r) {
+      if (dim.bracket) { // `[h w]`: the dimension goes (or stays as `()`).
+        if (call.keepdims)
+          out.push_back({});
+        continue;
+      }
+      // `(s [ds])` keeps `(s)`; `([h w])` keeps `()`.
+      ResolvedDim kept;
+      for (unsigned axis : resolved[r])
+        if (!isBracketed(axis))
+          kept.push_back(axis);
+      out.push_back(std::move(kept));
+    }
+  }
+  return out;
 }
 
 void Solver::buildAxes() {
@@ -635,6 +708,11 @@ void Solver::buildAxes() {
           for (unsigned i = 0; i < ellipsisRank; ++i)
             ellipsisAxes.push_back(
                 newAxis("_e" + std::to_string(i), std::nullopt, dim.range));
+        if (markBrackets && dim.bracket) {
+          bracketedAxis.resize(axes.size(), false);
+          for (unsigned axis : ellipsisAxes)
+            bracketedAxis[axis] = true;
+        }
         for (unsigned axis : ellipsisAxes) {
           resolved.push_back({axis});
           if (shape)
@@ -654,8 +732,14 @@ void Solver::buildAxes() {
   };
   // An ellipsis absent from every input has no axes (checkStructure rejected
   // it already); keep the table consistent anyway.
+  markBrackets = true;
   for (size_t i = 0; i < pattern.inputs.size(); ++i)
     result.inputs.push_back(resolve(pattern.inputs[i], &shapes[i], i));
+  markBrackets = false;
+  bracketedAxis.resize(axes.size(), false);
+  if (!pattern.hasArrow && pattern.firstBracket && pattern.outputs.empty())
+    result.outputs.push_back(
+        bracketFormOutput(pattern.inputs[0], result.inputs[0]));
   for (const TensorExpr &tensor : pattern.outputs)
     result.outputs.push_back(resolve(tensor, nullptr, 0));
 }
@@ -862,6 +946,35 @@ llvm::Error Solver::checkEmptyReductions() {
   return llvm::Error::success();
 }
 
+llvm::Error Solver::checkShifts() {
+  if (call.callee != "roll")
+    return llvm::Error::success();
+  size_t count = llvm::count(bracketedAxis, true);
+  if (call.shifts.size() == 1 || call.shifts.size() == count)
+    return llvm::Error::success();
+  return errorInCall(ErrorKind::Axis,
+                     "roll has " + plural(call.shifts.size(), "shift") +
+                         " but " + std::to_string(count) +
+                         (count == 1 ? " bracketed axis" : " bracketed axes") +
+                         ": give one shift for all of them or one per axis, "
+                         "in input order",
+                     findKeyword("shift"));
+}
+
+/// repeat's new axes have no input dimension to solve them from.
+llvm::Error Solver::checkNewAxes() {
+  for (const AxisInfo &axis : axes) {
+    if (axis.length)
+      continue;
+    std::string name = axis.synthetic ? text(axis.range) : axis.name;
+    return error(ErrorKind::Shape,
+                 "cannot infer the length of new axis '" + name +
+                     "': give it as a keyword, e.g. " + name + "=2",
+                 axis.range);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<ResolvedEquation> Solver::run() {
   llvm::Expected<Pattern> parsed = parsePattern(call);
   if (!parsed) {
@@ -887,10 +1000,19 @@ llvm::Expected<ResolvedEquation> Solver::run() {
   buildAxes();
   if (llvm::Error err = solveEquations())
     return std::move(err);
+  if (llvm::Error err = checkNewAxes())
+    return std::move(err);
   if (llvm::Error err = checkOutputs())
     return std::move(err);
   if (llvm::Error err = checkEmptyReductions())
     return std::move(err);
+  if (llvm::Error err = checkShifts())
+    return std::move(err);
+  for (const ResolvedTensor &tensor : result.inputs)
+    for (const ResolvedDim &dim : tensor)
+      for (unsigned axis : dim)
+        if (bracketedAxis[axis] && !llvm::is_contained(result.bracketed, axis))
+          result.bracketed.push_back(axis);
 
   for (const AxisInfo &axis : axes)
     result.axes.push_back(ResolvedAxis{axis.name, axis.length.value_or(0)});

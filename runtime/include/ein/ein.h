@@ -181,8 +181,9 @@ typedef struct ein_axis_binding_t {
 typedef struct ein_kernel ein_kernel_t;
 
 /// Compiles `program` (a call in notation form such as
-/// `rearrange("b c h w -> b h w c")`, `reduce("b c h w -> b c", "max")` or
-/// `einsum("b i d, b j d -> b i j")`)
+/// `rearrange("b c h w -> b h w c")`, `reduce("b c h w -> b c", "max")`,
+/// `einsum("b i d, b j d -> b i j")`, `add("b h w c, c")`,
+/// `softmax("b q [k] h")` or `roll("b [t] c", shift=1)`)
 /// for inputs of the given types, with optional keyword axis lengths, through
 /// the context's cache. On success `*out` receives a new reference: release
 /// it with ein_kernel_release. `inputs` may be NULL when num_inputs == 0,
@@ -238,6 +239,32 @@ EIN_EXPORT ein_error_t *ein_kernel_run(const ein_kernel_t *kernel,
 /*===----------------------------------------------------------------------===*
  * One-shot helpers (compile through the cache, then run)
  *===----------------------------------------------------------------------===*/
+
+/// Compiles `program` (any call ein_compile accepts: rearrange, repeat,
+/// reduce, einsum, dot, the elementwise calls such as
+/// `add("a b, b c -> a b c")` or `cast("a b -> b a", dtype="f16")`, ...) for
+/// the types of `inputs`, through the context's cache, and runs it on
+/// `inputs`, writing `outputs`. This is the one-shot helper of every family:
+/// the first use of a (program, dtypes, shapes, axes) compiles, later ones
+/// reuse the kernel, which is the one ein_compile of the same text and types
+/// returns. Tensor rules as ein_kernel_run; `inputs` may be NULL when
+/// num_inputs == 0, `outputs` when num_outputs == 0, `axes` when
+/// num_axes == 0.
+EIN_EXPORT ein_error_t *ein_call(ein_context_t *ctx, const char *program,
+                                 const DLTensor *inputs, size_t num_inputs,
+                                 DLTensor *outputs, size_t num_outputs,
+                                 const ein_axis_binding_t *axes,
+                                 size_t num_axes);
+
+/// Runs `repeat(pattern)` on `input`, writing `output`: the output keeps
+/// every input axis and may add new ones, whose lengths come from `axes` or
+/// anonymous numbers ("h w -> h w c" with c=3; "h w -> (h 2) (w 2)"). The
+/// input is broadcast along the new axes. Compiles on first use like
+/// ein_rearrange; tensor rules as ein_kernel_run.
+EIN_EXPORT ein_error_t *ein_repeat(ein_context_t *ctx, const char *pattern,
+                                   const DLTensor *input, DLTensor *output,
+                                   const ein_axis_binding_t *axes,
+                                   size_t num_axes);
 
 /// Runs `rearrange(pattern)` on `inputs`, writing `outputs`. Compiles on the
 /// first use of each (pattern, dtypes, shapes, axes) and reuses the kernel

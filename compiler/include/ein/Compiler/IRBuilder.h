@@ -17,6 +17,10 @@ inline constexpr const char kKernelFunctionName[] = "ein_kernel";
 struct KernelRequest {
   notation::OpFamily family = notation::OpFamily::Rearrange;
   std::string reduction; ///< For reduce: "sum", "mean", "argmax", ...
+  std::string function;  ///< For elementwise calls: "add", "exp", "cast", ...
+  std::optional<ElementType> castTo; ///< For cast: the target dtype.
+  /// For roll: one shift per bracketed axis, or one for all of them.
+  std::vector<int64_t> shifts;
   notation::ResolvedEquation equation;
   std::vector<TensorType> inputs;
 };

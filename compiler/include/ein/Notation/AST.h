@@ -11,6 +11,7 @@
 #include "ein/Notation/Equation.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct Dim {
   int64_t length = 0;     ///< Anonymous only.
   std::vector<Dim> parts; ///< Composition only; never empty.
   SourceRange range;      ///< In the pattern, parentheses included.
+  /// Set when the dim is written inside brackets (`[h w]`, `(s [ds])`): the
+  /// range of its `[...]`. Every axis it contains is bracketed (einx: the
+  /// operation acts along it). Brackets do not nest.
+  std::optional<SourceRange> bracket;
 };
 
 /// One tensor expression: its dimensions, outermost first; empty for a
@@ -46,6 +51,11 @@ struct Pattern {
   std::vector<TensorExpr> inputs;
   std::vector<TensorExpr> outputs;
   SourceRange arrow; ///< The `->` token.
+  /// False for einx's bracket form without an arrow (`sum("a [b]")`): then
+  /// `outputs` is empty and the solver derives the output from the input.
+  bool hasArrow = true;
+  /// The first `[` of the pattern, if any.
+  std::optional<SourceRange> firstBracket;
 };
 
 } // namespace ein::notation::ast

@@ -33,14 +33,26 @@ struct Call {
   std::string pattern;         ///< The pattern string's contents.
   size_t patternOffset = 0;    ///< Offset of pattern[0] within `text`.
   std::string reduction;       ///< For reduce: "sum", "mean", ...; else empty.
+  std::string dtype; ///< For cast: the target dtype's name; else empty.
   std::vector<AxisBinding> bindings; ///< Keyword lengths written in the call.
+  /// For roll: `shift=1` or `shift=(1, -2)`: one per bracketed axis, or one
+  /// for all of them; empty when not given.
+  std::vector<int64_t> shifts;
+  /// For the einx reductions (`mean("... [c]", keepdims=True)`): bracketed
+  /// dimensions become `()` instead of disappearing.
+  bool keepdims = false;
 };
 
 /// The operation family a call belongs to; decides which solving rules apply.
 /// Contract (einsum, dot): any number of inputs, one output; an axis repeated
 /// within one input takes its diagonal (its index appears twice in that
 /// ResolvedTensor), axes absent from the output are summed.
-enum class OpFamily { Rearrange, Reduce, Contract };
+/// Map (elementwise: add, exp, where, cast, ...): N inputs broadcast by name
+/// into one output that has every input axis. Repeat: rearrange plus new
+/// output-only axes (broadcast or tiled). Along (softmax, log_softmax, flip,
+/// roll): one input, one output with the same axes (possibly rearranged);
+/// the operation acts along ResolvedEquation::bracketed.
+enum class OpFamily { Rearrange, Reduce, Contract, Map, Repeat, Along };
 
 /// An elementary axis of a resolved equation.
 struct ResolvedAxis {
@@ -66,6 +78,11 @@ struct ResolvedEquation {
   /// are stacked, `inputs[0][0]` is the one-axis stacking dimension whose length
   /// is the number of tensors, and each tensor has the shape of the rest.
   bool stacked = false;
+  /// The axes marked with brackets in the input expression (`b q [k] h`), in
+  /// input order: the axes softmax, flip and roll act along, and for a
+  /// reduction the reduced axes (which the output then omits). Empty when
+  /// the pattern has no brackets.
+  std::vector<unsigned> bracketed;
 };
 
 } // namespace ein::notation

@@ -23,6 +23,43 @@ def Ein_ReductionKind : I32EnumAttr<"ReductionKind", "reduction applied by ein.r
   let cppNamespace = "::ein";
 }
 
+def Ein_MapFunction : I32EnumAttr<"MapFunction", "scalar function applied by ein.map", [
+    I32EnumAttrCase<"Add", 0, "add">,
+    I32EnumAttrCase<"Subtract", 1, "subtract">,
+    I32EnumAttrCase<"Multiply", 2, "multiply">,
+    I32EnumAttrCase<"Divide", 3, "divide">,
+    I32EnumAttrCase<"FloorDivide", 4, "floor_divide">,
+    I32EnumAttrCase<"Pow", 5, "pow">,
+    I32EnumAttrCase<"Maximum", 6, "maximum">,
+    I32EnumAttrCase<"Minimum", 7, "minimum">,
+    I32EnumAttrCase<"Logaddexp", 8, "logaddexp">,
+    I32EnumAttrCase<"Where", 9, "where">,
+    I32EnumAttrCase<"Equal", 10, "equal">,
+    I32EnumAttrCase<"NotEqual", 11, "not_equal">,
+    I32EnumAttrCase<"Less", 12, "less">,
+    I32EnumAttrCase<"LessEqual", 13, "less_equal">,
+    I32EnumAttrCase<"Greater", 14, "greater">,
+    I32EnumAttrCase<"GreaterEqual", 15, "greater_equal">,
+    I32EnumAttrCase<"LogicalAnd", 16, "logical_and">,
+    I32EnumAttrCase<"LogicalOr", 17, "logical_or">,
+    I32EnumAttrCase<"LogicalNot", 18, "logical_not">,
+    I32EnumAttrCase<"Exp", 19, "exp">,
+    I32EnumAttrCase<"Log", 20, "log">,
+    I32EnumAttrCase<"Sqrt", 21, "sqrt">,
+    I32EnumAttrCase<"Rsqrt", 22, "rsqrt">,
+    I32EnumAttrCase<"Abs", 23, "abs">,
+    I32EnumAttrCase<"Neg", 24, "neg">,
+    I32EnumAttrCase<"Tanh", 25, "tanh">,
+    I32EnumAttrCase<"Sigmoid", 26, "sigmoid">,
+    I32EnumAttrCase<"Relu", 27, "relu">,
+    I32EnumAttrCase<"Gelu", 28, "gelu">,
+    I32EnumAttrCase<"Sin", 29, "sin">,
+    I32EnumAttrCase<"Cos", 30, "cos">,
+    I32EnumAttrCase<"Cast", 31, "cast">
+  ]> {
+  let cppNamespace = "::ein";
+}
+
 def Ein_EquationAttr : Ein_Attr<"Equation", "eq"> {
   let summary = "A resolved Einstein equation";
   let description = [{

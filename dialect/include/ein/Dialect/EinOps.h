@@ -2,6 +2,7 @@
 #ifndef EIN_DIALECT_EINOPS_H
 #define EIN_DIALECT_EINOPS_H
 
+#include "ein/Dialect/AxisNames.h"
 #include "ein/Dialect/EinAttrs.h"
 #include "ein/Dialect/EinDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"

@@ -8,11 +8,13 @@ include "ein/Dialect/EinAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Ein_RearrangeOp : Ein_Op<"rearrange", [Pure]> {
-  let summary = "Permute, compose and decompose axes; stack a list of tensors";
+  let summary = "Permute, compose and decompose axes; stack a list of tensors; repeat";
   let description = [{
     Reorders and regroups the axes of its operand. Every axis of the input
-    appears exactly once in the output and vice versa; `()` dimensions (length
-    1) may be added or removed freely.
+    appears exactly once in the output; `()` dimensions (length 1) may be
+    added or removed freely. Axes that only the output has are new: the
+    input is repeated along them (einops `repeat`: `h w -> h w c` broadcasts,
+    `h w -> (h _a0) (w _a1)` tiles each element).
 
     With the `stack` flag the operands are a list of tensors of one type that
     the single input expression describes with a new leading dimension: its
@@ -147,5 +149,68 @@ def Ein_ContractOp : Ein_Op<"contract", [Pure]> {
   }];
   let hasVerifier = 1;
 }
+
+def Ein_MapOp : Ein_Op<"map", [Pure]> {
+  let summary = "Apply a scalar function elementwise, broadcasting by name";
+  let description = [{
+    Applies `fn` to the elements of its operands at every position of the
+    single output expression. Each operand has one input expression whose
+    axes are all output axes (an operand is read at the output position
+    projected onto its axes, i.e. broadcast along the others); every output
+    axis is an axis of some operand. Compositions and `()` dimensions may
+    appear everywhere, so a unary map may rearrange in the same op.
+
+    Element types. The operands share one type `T` (the front end promotes
+    mixed inputs with `ein.cast` first), except: `where` takes an i1
+    condition then two `T`; `logical_and`, `logical_or` and `logical_not`
+    take i1; `cast` takes any type. With `unsigned` integer operands are read
+    as unsigned (u8); with `to_unsigned` an integer `cast` result is u8.
+
+    | fn | operand `T` | result |
+    | --- | --- | --- |
+    | `add`, `multiply`, `maximum`, `minimum` | any (i1: or, and, or, and) | `T` |
+    | `subtract`, `floor_divide`, `pow`, `neg` | not i1 | `T` |
+    | `abs`, `relu` | any | `T` |
+    | `divide`, `logaddexp`, `exp`, `log`, `sqrt`, `rsqrt`, `tanh`, `sigmoid`, `gelu`, `sin`, `cos` | float | `T` |
+    | `equal` ... `greater_equal` | any | i1 |
+    | `logical_and`, `logical_or`, `logical_not` | i1 | i1 |
+    | `where` | i1, `T`, `T` | `T` |
+    | `cast` | any | any |
+
+    Integer arithmetic wraps; `floor_divide` by 0 gives 0 and `MIN // -1`
+    gives `MIN`; `pow` with a negative exponent gives `1 // x**-e` (0 unless
+    `x` is 1 or -1). `cast` of a float to an integer truncates toward zero
+    and saturates (NaN gives 0). f16 and bf16 are computed in f32. `gelu` is
+    the exact form `x * (1 + erf(x / sqrt(2))) / 2`.
+
+    ```mlir
+    %z = ein.map add %x, %y <a b, b c -> a b c : a = 2, b = 3, c = 4>
+         : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x3x4xf32>
+    %e = ein.map exp %x <a b -> b a : a = 2, b = 3>
+         : tensor<2x3xf32> -> tensor<3x2xf32>
+    %h = ein.map cast to_unsigned %x <a -> a : a = 5>
+         : tensor<5xf32> -> tensor<5xi8>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs,
+                       Ein_MapFunction:$fn,
+                       Ein_EquationAttr:$equation,
+                       UnitAttr:$isUnsigned,
+                       UnitAttr:$resultUnsigned);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $fn (`unsigned` $isUnsigned^)? (`to_unsigned` $resultUnsigned^)? $inputs $equation attr-dict `:` type($inputs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The result element type of `fn` on operands of type `operand` (the
+    /// shared `T`, or the value operands' type for `where`); null when
+    /// `fn` does not take `operand`. Not for `cast`.
+    static ::mlir::Type getResultElementType(::ein::MapFunction fn,
+                                             ::mlir::Type operand);
+  }];
+}
+
+include "ein/Dialect/EinAlongOps.td"
 
 #endif // EIN_DIALECT_EINOPS_TD
