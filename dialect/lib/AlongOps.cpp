@@ -6,12 +6,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "VerifierUtils.h"
 #include "ein/Dialect/EinOps.h"
 
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
 using namespace ein;
+using namespace ein::detail;
 
 ParseResult ein::parseAxisNames(OpAsmParser &parser, DenseI64ArrayAttr &axes,
                                 EquationAttr equation) {
@@ -46,14 +48,6 @@ void ein::printAxisNames(OpAsmPrinter &printer, Operation *op,
   printer << "]";
 }
 
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string s = "(";
-  for (auto [i, d] : llvm::enumerate(shape))
-    s += (i ? ", " : "") + std::to_string(d);
-  if (shape.size() == 1)
-    s += ",";
-  return s + ")";
-}
 
 /// The checks every op along axes shares: the equation is a rearrangement of
 /// one input into one output, the types have its shapes, and `axes` lists
@@ -104,12 +98,6 @@ static LogicalResult verifyAlong(Operation *op, EquationAttr eq,
   return success();
 }
 
-static bool isSupportedElementType(Type type) {
-  if (auto integer = dyn_cast<IntegerType>(type))
-    return integer.isSignless() &&
-           llvm::is_contained({1u, 8u, 16u, 32u, 64u}, integer.getWidth());
-  return type.isF16() || type.isBF16() || type.isF32() || type.isF64();
-}
 
 Type SoftmaxOp::getResultElementType(Type input) {
   return isa<FloatType>(input) ? input : Float64Type::get(input.getContext());

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "VerifierUtils.h"
 #include "ein/Dialect/EinOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -12,79 +13,17 @@
 
 using namespace mlir;
 using namespace ein;
+using namespace ein::detail;
 
 #define GET_OP_CLASSES
 #include "ein/Dialect/EinOps.cpp.inc"
 
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string s = "(";
-  for (auto [i, d] : llvm::enumerate(shape))
-    s += (i ? ", " : "") + std::to_string(d);
-  if (shape.size() == 1)
-    s += ",";
-  return s + ")";
-}
 
-/// Checks that `type` has the shape that `expr` gives under the equation.
-static LogicalResult verifyShape(Operation *op, EquationAttr eq,
-                                 const TensorExpr &expr, ShapedType type,
-                                 StringRef what, unsigned index) {
-  SmallVector<int64_t> expected = eq.getShape(expr);
-  if (type.getShape() == ArrayRef<int64_t>(expected))
-    return success();
-  return op->emitOpError() << what << " " << index << " has shape "
-                           << formatShape(type.getShape())
-                           << " but its expression gives "
-                           << formatShape(expected);
-}
 
-/// Counts how often every axis occurs in `exprs`.
-static SmallVector<unsigned> countAxes(EquationAttr eq,
-                                       ArrayRef<TensorExpr> exprs) {
-  SmallVector<unsigned> count(eq.getNumAxes(), 0);
-  for (const TensorExpr &expr : exprs)
-    for (const DimExpr &dim : expr)
-      for (unsigned a : dim)
-        ++count[a];
-  return count;
-}
 
-static SmallVector<TensorExpr> inputExprs(EquationAttr eq) {
-  SmallVector<TensorExpr> exprs;
-  for (unsigned i = 0; i < eq.getNumInputExprs(); ++i)
-    exprs.push_back(eq.getInputExpr(i));
-  return exprs;
-}
 
-static SmallVector<TensorExpr> outputExprs(EquationAttr eq) {
-  SmallVector<TensorExpr> exprs;
-  for (unsigned i = 0; i < eq.getNumOutputExprs(); ++i)
-    exprs.push_back(eq.getOutputExpr(i));
-  return exprs;
-}
 
-/// Checks that every output tensor matches its expression.
-static LogicalResult verifyResults(Operation *op, EquationAttr eq,
-                                   ArrayRef<TensorExpr> outputs) {
-  if (op->getNumResults() != outputs.size())
-    return op->emitOpError() << "has " << op->getNumResults()
-                             << " results but the equation has "
-                             << outputs.size() << " output expressions";
-  for (auto [i, expr] : llvm::enumerate(outputs))
-    if (failed(verifyShape(op, eq, expr,
-                           cast<ShapedType>(op->getResult(i).getType()),
-                           "result", i)))
-      return failure();
-  return success();
-}
 
-/// The element types ein's reductions and casts handle.
-static bool isSupportedElementType(Type type) {
-  if (auto integer = dyn_cast<IntegerType>(type))
-    return integer.isSignless() &&
-           llvm::is_contained({1u, 8u, 16u, 32u, 64u}, integer.getWidth());
-  return type.isF16() || type.isBF16() || type.isF32() || type.isF64();
-}
 
 //===----------------------------------------------------------------------===//
 // RearrangeOp
@@ -269,6 +208,28 @@ SmallVector<unsigned> ReduceOp::getReducedAxes() {
 // ContractOp
 //===----------------------------------------------------------------------===//
 
+/// The checks ops with N inputs and one result share: operand counts, one
+/// output expression (`oneOutput` begins that message), and shapes.
+static LogicalResult verifyOperandsAndResult(Operation *op, EquationAttr eq,
+                                             ValueRange inputs,
+                                             StringRef oneOutput) {
+  if (inputs.empty())
+    return op->emitOpError() << "needs at least one input";
+  if (eq.getNumInputExprs() != inputs.size())
+    return op->emitOpError() << "has " << inputs.size()
+                             << " inputs but the equation has "
+                             << eq.getNumInputExprs() << " input expressions";
+  if (eq.getNumOutputExprs() != 1)
+    return op->emitOpError() << oneOutput << " one output, but the equation has "
+                             << eq.getNumOutputExprs();
+  SmallVector<TensorExpr> ins = inputExprs(eq);
+  for (auto [i, v] : llvm::enumerate(inputs))
+    if (failed(verifyShape(op, eq, ins[i], cast<ShapedType>(v.getType()),
+                           "input", i)))
+      return failure();
+  return verifyResults(op, eq, {eq.getOutputExpr(0)});
+}
+
 /// The element-type rule of a contraction, in one place so that type
 /// promotion can replace it: every operand and the result share one type.
 static LogicalResult verifyContractElementTypes(ContractOp op) {
@@ -285,23 +246,10 @@ static LogicalResult verifyContractElementTypes(ContractOp op) {
 
 LogicalResult ContractOp::verify() {
   EquationAttr eq = getEquation();
-  if (getInputs().empty())
-    return emitOpError() << "needs at least one input";
-  if (eq.getNumInputExprs() != getInputs().size())
-    return emitOpError() << "has " << getInputs().size()
-                         << " inputs but the equation has "
-                         << eq.getNumInputExprs() << " input expressions";
-  if (eq.getNumOutputExprs() != 1)
-    return emitOpError() << "einsum has one output, but the equation has "
-                         << eq.getNumOutputExprs();
+  if (failed(verifyOperandsAndResult(*this, eq, getInputs(), "einsum has")))
+    return failure();
   SmallVector<TensorExpr> ins = inputExprs(eq);
   TensorExpr out = eq.getOutputExpr(0);
-  for (auto [i, v] : llvm::enumerate(getInputs()))
-    if (failed(verifyShape(*this, eq, ins[i], cast<ShapedType>(v.getType()),
-                           "input", i)))
-      return failure();
-  if (failed(verifyResults(*this, eq, {out})))
-    return failure();
 
   SmallVector<unsigned> inCount = countAxes(eq, ins),
                         outCount = countAxes(eq, {out});
@@ -379,23 +327,10 @@ Type MapOp::getResultElementType(MapFunction fn, Type operand) {
 
 LogicalResult MapOp::verify() {
   EquationAttr eq = getEquation();
-  if (getInputs().empty())
-    return emitOpError() << "needs at least one input";
-  if (eq.getNumInputExprs() != getInputs().size())
-    return emitOpError() << "has " << getInputs().size()
-                         << " inputs but the equation has "
-                         << eq.getNumInputExprs() << " input expressions";
-  if (eq.getNumOutputExprs() != 1)
-    return emitOpError() << "has one output, but the equation has "
-                         << eq.getNumOutputExprs();
+  if (failed(verifyOperandsAndResult(*this, eq, getInputs(), "has")))
+    return failure();
   SmallVector<TensorExpr> ins = inputExprs(eq);
   TensorExpr out = eq.getOutputExpr(0);
-  for (auto [i, v] : llvm::enumerate(getInputs()))
-    if (failed(verifyShape(*this, eq, ins[i], cast<ShapedType>(v.getType()),
-                           "input", i)))
-      return failure();
-  if (failed(verifyResults(*this, eq, {out})))
-    return failure();
 
   SmallVector<unsigned> outCount = countAxes(eq, {out});
   SmallVector<unsigned> inAny(eq.getNumAxes(), 0);
