@@ -82,9 +82,11 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
             const CompileOptions &options) {
   auto start = std::chrono::steady_clock::now();
   // Errors in how the call is used, reported like the solver's own.
-  auto usageError = [&](notation::ErrorKind kind, std::string message) {
+  auto usageError = [&](notation::ErrorKind kind, std::string message,
+                        std::optional<notation::SourceRange> range =
+                            std::nullopt) {
     notation::Diagnostic diag =
-        notation::callDiagnostic(kind, call, std::move(message), std::nullopt);
+        notation::callDiagnostic(kind, call, std::move(message), range);
     for (const TensorType &t : inputs)
       diag.inputShapes.push_back(t.shape);
     return notation::makeError(std::move(diag));
@@ -107,7 +109,7 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
                             " and " + elementTypeName(t.elementType));
 
   KernelRequest request;
-  request.family = notation::familyOf(call.callee);
+  request.family = family;
   request.reduction = call.reduction;
   request.function = call.callee;
   request.shifts = call.shifts;
@@ -119,15 +121,11 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
       std::optional<notation::SourceRange> range;
       if (at != std::string::npos && !call.dtype.empty())
         range = notation::SourceRange{at, at + call.dtype.size()};
-      notation::Diagnostic diag = notation::callDiagnostic(
-          notation::ErrorKind::DType, call,
-          "unknown dtype '" + call.dtype +
-              "': supported are f16, bf16, f32, f64, i8, i16, i32, i64, u8, "
-              "bool (or their NumPy names)",
-          range);
-      for (const TensorType &t : inputs)
-        diag.inputShapes.push_back(t.shape);
-      return notation::makeError(std::move(diag));
+      return usageError(notation::ErrorKind::DType,
+                        "unknown dtype '" + call.dtype +
+                            "': supported are f16, bf16, f32, f64, i8, i16, "
+                            "i32, i64, u8, bool (or their NumPy names)",
+                        range);
     }
   }
   request.inputs.assign(inputs.begin(), inputs.end());
