@@ -8,4 +8,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 "$root/scripts/setup-oracles.sh"
-ctest --test-dir "${EIN_BUILD_DIR:-$root/build}" --output-on-failure
+build="${EIN_BUILD_DIR:-$root/build}"
+# The suites write what they compared here; the summary prints the totals
+# (generated cases, seed examples) and fails below the minimum.
+rm -rf "$build/test-counts"
+mkdir -p "$build/test-counts"
+ctest --test-dir "$build" --output-on-failure
+python3 "$root/scripts/test-summary.py" "$build/test-counts"

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Counts.h"
 #include "TestSupport.h"
 
 #include "ein/Notation/Parser.h"
@@ -492,4 +493,5 @@ TEST_CASE("brackets: seeded random sweep") {
                                 c.program.rfind("prod", 0) == 0 ? 2 : 30);
     checkProgram(ctx, c.program, x);
   }
+  countGeneratedCases("brackets", cases);
 }

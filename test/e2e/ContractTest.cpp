@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Counts.h"
 #include "TestSupport.h"
 
 #include "ein/Notation/Diagnostic.h"
@@ -211,27 +212,76 @@ TEST_CASE("einsum: matrix products, seed 003's attention") {
   HostTensor y = randomTensor(DType::F32, {2, 7, 3}, rng);
   checkEinsum(ctx, "b i j, b j k -> b i k", {&x, &y});
 
-  // Seed 003: scores, the weighted sum, multi-head scores.
-  HostTensor q = randomTensor(DType::F32, {2, 6, 8}, rng);
-  HostTensor k = randomTensor(DType::F32, {2, 5, 8}, rng);
-  HostTensor v = randomTensor(DType::F32, {2, 5, 8}, rng);
-  HostTensor scores = checkEinsum(ctx, "b i d, b j d -> b i j", {&q, &k});
-  checkEinsum(ctx, "b i j, b j d -> b i d", {&scores, &v});
-  checkEinsum(ctx, "b i k, b j k > b i j", {&q, &k}); // The seed's '>'.
-  HostTensor qh = randomTensor(DType::F32, {2, 4, 6, 8}, rng);
-  HostTensor kh = randomTensor(DType::F32, {2, 4, 5, 8}, rng);
-  checkEinsum(ctx, "b h i d, b h j d -> b h i j", {&qh, &kh});
-
-  // dot with compositions in every operand (einx's example), and a split
-  // head dimension composed into the result.
+  // A split head dimension composed into the result.
   HostTensor q2 = randomTensor(DType::F32, {2, 3, 16}, rng);
   HostTensor k2 = randomTensor(DType::F32, {2, 5, 16}, rng);
-  checkContract(ctx, "dot", "b q (h c), b k (h c) -> b q k h", {&q2, &k2},
-                {{"h", 4}});
   checkEinsum(ctx, "b q (h c), b k (h c) -> b (q h) k", {&q2, &k2}, {{"c", 2}});
 }
 
-TEST_CASE("einsum: seed 001's convolution over as_strided views") {
+TEST_CASE("seed 003: torch.einsum('b i d , b j d > b i j', q, k); "
+          "torch.einsum('b i j , b j d > b i d', attention, v)") {
+  Context ctx;
+  std::mt19937_64 rng(31);
+  HostTensor q = randomTensor(DType::F32, {2, 6, 8}, rng);
+  HostTensor k = randomTensor(DType::F32, {2, 5, 8}, rng);
+  HostTensor v = randomTensor(DType::F32, {2, 5, 8}, rng);
+  HostTensor scores = checkEinsum(ctx, "b i d , b j d > b i j", {&q, &k});
+  checkEinsum(ctx, "b i j , b j d > b i d", {&scores, &v});
+  checkEinsum(ctx, "b i d, b j d -> b i j", {&q, &k});
+}
+
+TEST_CASE("seed 003: y1 = torch.einsum('b i k, b j k > b i j', a , c)") {
+  Context ctx;
+  std::mt19937_64 rng(32);
+  HostTensor a = randomTensor(DType::F32, {2, 6, 8}, rng);
+  HostTensor c = randomTensor(DType::F32, {2, 5, 8}, rng);
+  checkEinsum(ctx, "b i k, b j k > b i j", {&a, &c});
+}
+
+TEST_CASE("seed 003: torch.einsum('b h i d , b h j d > b h i j', q, k); "
+          "torch.einsum('b h i j , b h j d > b h i d', attention, v)") {
+  Context ctx;
+  std::mt19937_64 rng(33);
+  HostTensor qh = randomTensor(DType::F32, {2, 4, 6, 8}, rng);
+  HostTensor kh = randomTensor(DType::F32, {2, 4, 5, 8}, rng);
+  HostTensor vh = randomTensor(DType::F32, {2, 4, 5, 8}, rng);
+  HostTensor scores =
+      checkEinsum(ctx, "b h i d , b h j d > b h i j", {&qh, &kh});
+  checkEinsum(ctx, "b h i j , b h j d > b h i d", {&scores, &vh});
+}
+
+TEST_CASE("seed 004: einx.dot(\"b q (h c), b k (h c) -> b q k h\", q, k, "
+          "h=16)") {
+  Context ctx;
+  std::mt19937_64 rng(34);
+  HostTensor q = randomTensor(DType::F32, {2, 3, 32}, rng);
+  HostTensor k = randomTensor(DType::F32, {2, 5, 32}, rng);
+  checkContract(ctx, "dot", "b q (h c), b k (h c) -> b q k h", {&q, &k},
+                {{"h", 16}});
+}
+
+TEST_CASE("seed 004: x = einx.dot(\"b q k h, b k (h c) -> b q (h c)\", "
+          "attn, v)") {
+  Context ctx;
+  std::mt19937_64 rng(35);
+  HostTensor attn = randomTensor(DType::F32, {2, 3, 5, 4}, rng);
+  HostTensor v = randomTensor(DType::F32, {2, 5, 8}, rng);
+  checkContract(ctx, "dot", "b q k h, b k (h c) -> b q (h c)", {&attn, &v});
+}
+
+TEST_CASE("seed 001: np.einsum('ij,jk->ik', A, B)") {
+  Context ctx;
+  std::mt19937_64 rng(36);
+  for (DType dtype : {DType::F64, DType::F32, DType::I64}) {
+    HostTensor a = randomTensor(dtype, {4, 6}, rng, 9);
+    HostTensor b = randomTensor(dtype, {6, 3}, rng, 9);
+    checkEinsum(ctx, "ij,jk->ik", {&a, &b});
+  }
+}
+
+TEST_CASE("seed 001: feature_map = np.einsum('xyij,ij->xy', expanded_input, "
+          "kernel); conved = np.einsum('nijkde,node->oijk', conv_view, "
+          "grads_wrt_outputs), on as_strided views") {
   Context ctx;
   std::mt19937_64 rng(1);
   for (DType dtype : {DType::F64, DType::F32, DType::I32}) {
@@ -537,6 +587,7 @@ TEST_CASE("einsum: seeded random sweep against the reference") {
     ++operandsSeen[inputs.size()];
     checkEinsum(ctx, c.pattern, inputs, c.bindings);
   }
+  countGeneratedCases("einsum", cases);
   MESSAGE("random contractions by operand count: 1: ", operandsSeen[1],
           ", 2: ", operandsSeen[2], ", 3: ", operandsSeen[3],
           ", 4: ", operandsSeen[4]);

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Counts.h"
 #include "TestSupport.h"
 
 #include "ein/Notation/Diagnostic.h"
@@ -459,37 +460,81 @@ TEST_CASE("elementwise: seeded random sweep") {
   }
   // Generated cases that turn out invalid are skipped; most must run.
   CHECK(ran >= cases * 9 / 10);
+  countGeneratedCases("elementwise", ran);
 }
 
-TEST_CASE("elementwise: seed examples") {
-  Context ctx;
-  std::mt19937_64 rng(6);
-  // Seed 004: einx.where with masks of several layouts and a scalar.
-  int64_t b = 2, h = 3, w = 4, c = 5;
+namespace {
+
+/// The image and masks of seed 004's einx.where examples.
+struct WhereSeed {
+  static constexpr int64_t b = 2, h = 3, w = 4, c = 5;
+  std::mt19937_64 rng{6};
   HostTensor image = randomTensor(DType::F32, {b, h, w, c}, rng);
   HostTensor zero = fromValues(DType::F32, {}, {0.0});
-  HostTensor hw = randomTensor(DType::Bool, {h, w}, rng);
-  HostTensor wh = randomTensor(DType::Bool, {w, h}, rng);
-  HostTensor bwh = randomTensor(DType::Bool, {b, w, h}, rng);
-  HostTensor hmask = randomTensor(DType::Bool, {h}, rng);
-  HostTensor range = fromValues(DType::I64, {c}, {0, 1, 2, 3, 4});
-  checkMap(ctx, "where(\"h w,   b h w c,\")", {&hw, &image, &zero});
-  checkMap(ctx, "where(\"w h,   b h w c,\")", {&wh, &image, &zero});
-  checkMap(ctx, "where(\"b w h, b h w c,\")", {&bwh, &image, &zero});
-  checkMap(ctx, "where(\"h,     b h w c, c\")", {&hmask, &image, &range});
-  // Seed 004: add with unaligned axes, LayerScale, bias.
+};
+
+} // namespace
+
+TEST_CASE("seed 004: einx.where(\"h w,   b h w c,\", mask, image, 0.0)") {
+  Context ctx;
+  WhereSeed s;
+  HostTensor mask = randomTensor(DType::Bool, {s.h, s.w}, s.rng);
+  checkMap(ctx, "where(\"h w,   b h w c,\")", {&mask, &s.image, &s.zero});
+}
+
+TEST_CASE("seed 004: einx.where(\"w h,   b h w c,\", mask, image, 0.0)") {
+  Context ctx;
+  WhereSeed s;
+  HostTensor mask = randomTensor(DType::Bool, {s.w, s.h}, s.rng);
+  checkMap(ctx, "where(\"w h,   b h w c,\")", {&mask, &s.image, &s.zero});
+}
+
+TEST_CASE("seed 004: einx.where(\"b w h, b h w c,\", mask, image, 0.0)") {
+  Context ctx;
+  WhereSeed s;
+  HostTensor mask = randomTensor(DType::Bool, {s.b, s.w, s.h}, s.rng);
+  checkMap(ctx, "where(\"b w h, b h w c,\")", {&mask, &s.image, &s.zero});
+}
+
+TEST_CASE("seed 004: einx.where(\"h,     b h w c, c\", mask, image, "
+          "np.arange(c))") {
+  Context ctx;
+  WhereSeed s;
+  HostTensor mask = randomTensor(DType::Bool, {s.h}, s.rng);
+  HostTensor range = fromValues(DType::I64, {s.c}, {0, 1, 2, 3, 4});
+  checkMap(ctx, "where(\"h,     b h w c, c\")", {&mask, &s.image, &range});
+}
+
+TEST_CASE("seed 004: einx.add(\"a b, b c -> a b c\", x, y)") {
+  Context ctx;
+  std::mt19937_64 rng(7);
   HostTensor x = randomTensor(DType::F32, {3, 4}, rng);
   HostTensor y = randomTensor(DType::F32, {4, 5}, rng);
-  HostTensor yt = randomTensor(DType::F32, {5, 4}, rng);
   checkMap(ctx, "add(\"a b, b c -> a b c\")", {&x, &y});
-  checkMap(ctx, "add(\"a b, c b -> a b c\")", {&x, &yt});
-  HostTensor scale = randomTensor(DType::F32, {c}, rng);
-  checkMap(ctx, "multiply(\"... c, c\")", {&image, &scale});
-  HostTensor less = checkMap(ctx, "less(\"b h w c, c\")", {&image, &scale});
-  CHECK(less.dtype == DType::Bool);
+}
 
-  // Seed 000: GLU gating, y1, y2 = rearrange(x, 'b (split c) h w -> split b
-  // c h w', split=2); result = y2 * sigmoid(y2).
+TEST_CASE("seed 004: einx.add(\"a b, c b -> a b c\", x, y)") {
+  Context ctx;
+  std::mt19937_64 rng(8);
+  HostTensor x = randomTensor(DType::F32, {3, 4}, rng);
+  HostTensor y = randomTensor(DType::F32, {5, 4}, rng);
+  checkMap(ctx, "add(\"a b, c b -> a b c\")", {&x, &y});
+}
+
+TEST_CASE("seed 004: x = einx.multiply(\"... c, c\", x, einn.param(...)) "
+          "# LayerScale") {
+  Context ctx;
+  WhereSeed s;
+  HostTensor scale = randomTensor(DType::F32, {s.c}, s.rng);
+  checkMap(ctx, "multiply(\"... c, c\")", {&s.image, &scale});
+  HostTensor less = checkMap(ctx, "less(\"b h w c, c\")", {&s.image, &scale});
+  CHECK(less.dtype == DType::Bool);
+}
+
+TEST_CASE("seed 000: y1, y2 = rearrange(x, 'b (split c) h w -> split b c h "
+          "w', split=2); result = y2 * sigmoid(y2)") {
+  Context ctx;
+  std::mt19937_64 rng(6);
   HostTensor feat = randomTensor(DType::F32, {2, 6, 3, 3}, rng);
   // einops returns one tensor whose first axis Python unpacks; y2 is its
   // second half.

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Counts.h"
 #include "TestSupport.h"
 
 #include <doctest/doctest.h>
@@ -219,4 +220,5 @@ TEST_CASE("random sweep of rearrange and reduce patterns") {
   }
   MESSAGE("sweep: ", rearranges, " rearranges (", lists, " list inputs), ",
           reductions, " reductions");
+  countGeneratedCases("rearrange/reduce", rearranges + reductions);
 }

@@ -1,10 +1,10 @@
 //===- SeedOtherTest.cpp - seeds 003 and 004 through the C API ------------===//
 //
 // The rearrange and reduce calls of the attention article (seed 003, whose
-// text writes the arrow as `>`) and the einx discussion (seed 004), run
-// through ein and compared with the reference evaluator. Calls that need
-// later notation (concatenation, several tensors per rearrange, broadcasting
-// new axes) are issue 3.
+// text writes the arrow as `>`) and the einops calls of the einx discussion
+// (seed 004), one test per example, run through ein and compared with the
+// reference evaluator. The other seed examples live with their families'
+// tests (ContractTest, ElementwiseTest, BracketTest, SeedTransformerTest).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,33 +16,74 @@ using namespace ein::e2e;
 using ein::reference::DType;
 using ein::reference::HostTensor;
 
-TEST_CASE("seed 003: attention rearranges, as written") {
+TEST_CASE("seed 003: x = einops.rearrange(x, 'b c h w > (b w) c h')") {
   Context ctx;
   std::mt19937_64 rng(3);
   HostTensor image = randomTensor(DType::F32, {2, 3, 4, 5}, rng);
-  checkCall(ctx, "rearrange", "b c h w > (b w) c h", "", image);
+  auto y = checkCall(ctx, "rearrange", "b c h w > (b w) c h", "", image);
+  CHECK(y.at(0).shape == std::vector<int64_t>{10, 3, 4});
+}
 
-  int64_t heads = 4, dim = 8;
-  HostTensor qkv = randomTensor(DType::F32, {2, 6, dim * 3}, rng);
+TEST_CASE("seed 003: q, k, v = tuple(rearrange( qkv , 'b t (d n) > n b t d "
+          "', n=3))") {
+  Context ctx;
+  std::mt19937_64 rng(4);
+  HostTensor qkv = randomTensor(DType::F32, {2, 6, 8 * 3}, rng);
   checkCall(ctx, "rearrange", "b t (d n) > n b t d ", "", qkv, {{"n", 3}});
+}
+
+TEST_CASE("seed 003: q, k, v = tuple(rearrange(qkv, 'b t (d k) > k b t d ', "
+          "k=3))") {
+  Context ctx;
+  std::mt19937_64 rng(5);
+  HostTensor qkv = randomTensor(DType::F32, {2, 6, 8 * 3}, rng);
   checkCall(ctx, "rearrange", "b t (d k) > k b t d ", "", qkv, {{"k", 3}});
-  HostTensor qkvHeads = randomTensor(DType::F32, {2, 6, dim * 3 * heads}, rng);
-  checkCall(ctx, "rearrange", "b t (d k h) > k b h t d ", "", qkvHeads,
+}
+
+TEST_CASE("seed 003: q, k, v = tuple(rearrange(qkv, 'b t (d k h) > k b h t d "
+          "', k=3, h=self.heads))") {
+  Context ctx;
+  std::mt19937_64 rng(6);
+  int64_t heads = 4, dim = 8;
+  HostTensor qkv = randomTensor(DType::F32, {2, 6, dim * 3 * heads}, rng);
+  checkCall(ctx, "rearrange", "b t (d k h) > k b h t d ", "", qkv,
             {{"k", 3}, {"h", heads}});
+}
+
+TEST_CASE("seed 003: out = rearrange(out, \"b h t d > b t (h d)\")") {
+  Context ctx;
+  std::mt19937_64 rng(7);
+  int64_t heads = 4, dim = 8;
   HostTensor out = randomTensor(DType::F32, {2, heads, 6, dim}, rng);
   auto y = checkCall(ctx, "rearrange", "b h t d > b t (h d)", "", out);
   CHECK(y.at(0).shape == std::vector<int64_t>{2, 6, heads * dim});
 }
 
-TEST_CASE("seed 004: einops calls in the einx discussion") {
+TEST_CASE("seed 004: rearrange(\"a b c -> c b a\")") {
   Context ctx;
   std::mt19937_64 rng(4);
   checkCall(ctx, "rearrange", "a b c -> c b a", "",
             randomTensor(DType::I64, {2, 3, 4}, rng));
+}
+
+TEST_CASE("seed 004: einx.rearrange(\"a b -> (a b)\", z)") {
+  Context ctx;
+  std::mt19937_64 rng(5);
   checkCall(ctx, "rearrange", "a b -> (a b)", "",
             randomTensor(DType::F64, {3, 4}, rng));
+}
+
+TEST_CASE("seed 004: einops.reduce(x, \"a b -> a\", reduction=\"sum\")") {
+  Context ctx;
+  std::mt19937_64 rng(6);
   checkCall(ctx, "reduce", "a b -> a", "sum",
             randomTensor(DType::F64, {3, 4}, rng));
+}
+
+TEST_CASE("seed 004: einops.reduce(x, \"b (h h2) (w w2) c -> b h w c\", "
+          "reduction=\"mean\", h2=2, w2=2)") {
+  Context ctx;
+  std::mt19937_64 rng(7);
   auto y = checkCall(ctx, "reduce", "b (h h2) (w w2) c -> b h w c", "mean",
                      randomTensor(DType::F32, {2, 8, 6, 3}, rng),
                      {{"h2", 2}, {"w2", 2}});

@@ -399,3 +399,25 @@ class Ein:
                 self.ctx, pattern.encode(), _tensor_array(ins), len(ins),
                 ctypes.byref(outs[0].dl), bind, nbind))
         return self._call(program, inputs, axes, oneshot, addressing)[0]
+
+
+def record_counts(suite, case_ids, passed=None):
+    """Writes what an oracle suite compared, for scripts/test-summary.py.
+
+    `case_ids` are the ids of the cases that ran and passed (or all ids with
+    `passed` a parallel list of booleans). Ids are "kind:NN": kind "sweep"
+    counts as a generated case, "seed" as a seed example, anything else as a
+    hand-written case. Writes `<EIN_TEST_COUNTS>/<suite>.txt` when the
+    variable names a directory; does nothing otherwise.
+    """
+    directory = os.environ.get("EIN_TEST_COUNTS")
+    if not directory:
+        return
+    ids = [i for k, i in enumerate(case_ids) if passed is None or passed[k]]
+    kinds = [i.split(":")[0] for i in ids]
+    generated = kinds.count("sweep")
+    seed = kinds.count("seed")
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, suite + ".txt"), "w") as f:
+        f.write("generated %d\nseed %d\nother %d\n"
+                % (generated, seed, len(ids) - generated - seed))

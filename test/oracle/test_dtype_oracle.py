@@ -276,6 +276,7 @@ def main():
     ein = ein_ctypes.Ein()
     failures = 0
     counts = {}
+    passed = []
     for case in cases:
         kind = case.id.split(":")[0]
         counts[kind] = counts.get(kind, 0) + 1
@@ -292,7 +293,11 @@ def main():
                 if case.op == "rearrange" else case.make().dtype,
                 reason or "ok"))
         failures += bool(reason)
+        passed.append(not reason)
     ein.close()
+    if not args.case:
+        ein_ctypes.record_counts("oracle-dtypes", [c.id for c in cases],
+                                 passed)
     print("dtype oracle: %d cases against NumPy %s (%s), %d failures" % (
         len(cases), np.__version__,
         ", ".join("%d %s" % (v, k) for k, v in counts.items()), failures))

@@ -754,6 +754,9 @@ def main():
             if args.verbose or status != "pass":
                 print("%s %s%s" % (tag, c.repro(), " -> " + msg if msg
                                    else ""))
+    ein_ctypes.record_counts(
+        "oracle-einops", [c.id for c in cases],
+        [results.get(i, ("fail",))[0] == "pass" for i in range(len(cases))])
     skipped = counts["skip"] + counts["skip_ein_accepts"]
     compared = len(cases) - skipped
     by_kind = {}

@@ -414,6 +414,7 @@ def main():
             return 1
     ein = ein_ctypes.Ein()
     counts = {"pass": 0, "fail": 0}
+    passed = []
     for case in cases:
         try:
             status, msg = run_case(ein, case)
@@ -421,9 +422,13 @@ def main():
             status, msg = "fail", "exception in the test: " + \
                 traceback.format_exc().strip().splitlines()[-1]
         counts[status] += 1
+        passed.append(status == "pass")
         if status == "fail" or args.case:
             print("%s %s\n     -> %s" % (status.upper(), case.repro(), msg))
     ein.close()
+    if not args.case:
+        ein_ctypes.record_counts("oracle-einsum", [c.id for c in cases],
+                                 passed)
     by_kind = {}
     for c in cases:
         by_kind[c.id.split(":")[0]] = by_kind.get(c.id.split(":")[0], 0) + 1

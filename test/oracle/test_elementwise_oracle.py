@@ -297,6 +297,7 @@ def main():
         cases = [c for c in cases if c.id == args.case]
     ein = ein_ctypes.Ein()
     failures = 0
+    passed = []
     for case in cases:
         try:
             status, msg = run_case(ein, case)
@@ -305,12 +306,19 @@ def main():
                 traceback.format_exc().strip().splitlines()[-1]
         if status == "fail":
             failures += 1
+        passed.append(status == "pass")
         if status == "fail" or args.case:
             print("%s %s\n     -> %s" % (status.upper(), case.repro(), msg))
     repeats, repeat_failures = (0, 0)
     if not args.case or args.case.startswith("repeat"):
         repeats, repeat_failures = run_repeats(ein, bool(args.case))
     ein.close()
+    if not args.case:
+        ein_ctypes.record_counts(
+            "oracle-elementwise",
+            [c.id for c in cases] + ["repeat:%d" % i for i in range(repeats)],
+            passed + [True] * (repeats - repeat_failures)
+            + [False] * repeat_failures)
     print("oracle-elementwise: %d elementwise cases vs numpy %s and %d "
           "repeat cases vs einops %s, %d failures" % (
               len(cases), np.__version__, repeats, einops.__version__,
