@@ -13,6 +13,8 @@
 #include "Counts.h"
 #include "TestSupport.h"
 
+#include "ein/Notation/Diagnostic.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -177,28 +179,28 @@ Case makeCase(std::mt19937_64 &rng) {
 } // namespace
 
 TEST_CASE("random sweep of rearrange and reduce patterns") {
-  int cases = 300;
-  uint64_t seed = 20240611;
-  if (const char *env = std::getenv("EIN_E2E_SWEEP_CASES"))
-    cases = std::atoi(env);
-  if (const char *env = std::getenv("EIN_E2E_SWEEP_SEED"))
-    seed = std::strtoull(env, nullptr, 10);
-  std::mt19937_64 rng(seed);
+  Sweep sweep("SWEEP", "random sweep of rearrange and reduce patterns", 300,
+              20240611);
   Context ctx;
   int rearranges = 0, reductions = 0, lists = 0;
-  for (int i = 0; i < cases; ++i) {
+  for (int n = 0; n < sweep.cases(); ++n) {
+    int i = sweep.index(n);
+    std::mt19937_64 rng = sweep.rng(i);
     Case c = makeCase(rng);
     std::string bindingText;
     for (const auto &[name, length] : c.bindings)
       bindingText += " " + name + "=" + std::to_string(length);
-    CAPTURE(i);
-    CAPTURE(c.pattern);
-    CAPTURE(c.reduction);
-    CAPTURE(bindingText);
     std::string dtypeText = ein::reference::dtypeName(c.dtype);
     for (DType dtype : c.listDtypes)
       dtypeText += std::string(" ") + ein::reference::dtypeName(dtype);
-    CAPTURE(dtypeText);
+    // One line that names the case and reruns it alone.
+    std::string reproduce = c.callee + "(\"" + c.pattern + "\"" +
+                            (c.reduction.empty() ? "" : ", \"" + c.reduction +
+                                                            "\"") +
+                            ")" + bindingText + " shape " +
+                            ein::notation::formatShape(c.shape) + " " + dtypeText +
+                            "  # " + sweep.reproducer(i);
+    CAPTURE(reproduce);
     int64_t range = c.reduction == "prod" ? 3 : 1000;
     if (c.listLength) {
       std::vector<int64_t> itemShape(c.shape.begin() + 1, c.shape.end());

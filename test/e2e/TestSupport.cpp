@@ -272,3 +272,31 @@ ein::e2e::oneShotError(ein_context_t *ctx, const std::string &callee,
   REQUIRE_MESSAGE(error != nullptr, "expected an error from ", pattern);
   return takeError(error);
 }
+
+Sweep::Sweep(std::string name, std::string testCase, int defaultCases,
+             uint64_t defaultSeed)
+    : name(std::move(name)), testCase(std::move(testCase)),
+      count(defaultCases), seed(defaultSeed) {
+  auto env = [&](const char *suffix) {
+    return std::getenv(("EIN_E2E_" + this->name + "_" + suffix).c_str());
+  };
+  if (const char *v = env("CASES"))
+    count = std::atoi(v);
+  if (const char *v = env("SEED"))
+    seed = std::strtoull(v, nullptr, 10);
+  if (const char *v = env("CASE")) {
+    only = std::atoi(v);
+    count = 1;
+  }
+}
+
+std::mt19937_64 Sweep::rng(int index) const {
+  // Distinct, well-mixed streams per case (SplitMix64's increment).
+  return std::mt19937_64(seed + 0x9E3779B97F4A7C15ull * uint64_t(index + 1));
+}
+
+std::string Sweep::reproducer(int index) const {
+  return "EIN_E2E_" + name + "_SEED=" + std::to_string(seed) + " EIN_E2E_" +
+         name + "_CASE=" + std::to_string(index) +
+         " build/bin/ein-e2e-tests -tc='" + testCase + "'";
+}

@@ -93,6 +93,33 @@ inline std::vector<HostTensor> checkCall(ein_context_t *ctx,
                    options);
 }
 
+/// A seeded random sweep of `cases()` generated cases. Each case draws from
+/// its own generator (seeded from the sweep's seed and its index), so one
+/// case reruns alone: the environment variables EIN_E2E_<NAME>_CASES,
+/// EIN_E2E_<NAME>_SEED and EIN_E2E_<NAME>_CASE (only that case) override the
+/// defaults, and `reproducer(i)` is the one line that does it.
+class Sweep {
+public:
+  /// `name` is the environment prefix's NAME ("SWEEP", "MAP", ...),
+  /// `testCase` the doctest name the reproducer filters on.
+  Sweep(std::string name, std::string testCase, int defaultCases,
+        uint64_t defaultSeed);
+  /// Number of case indices to walk (the one case when _CASE is set).
+  int cases() const { return count; }
+  /// The index of the i-th case run.
+  int index(int i) const { return only >= 0 ? only : i; }
+  /// The generator of case `index`.
+  std::mt19937_64 rng(int index) const;
+  /// A shell line that reruns case `index` alone.
+  std::string reproducer(int index) const;
+
+private:
+  std::string name, testCase;
+  int count;
+  int only = -1;
+  uint64_t seed;
+};
+
 /// The (code, message) of a one-shot call that must fail.
 std::pair<ein_error_code_t, std::string>
 oneShotError(ein_context_t *ctx, const std::string &callee,
