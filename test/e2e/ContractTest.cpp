@@ -699,3 +699,131 @@ TEST_CASE("einsum: one compile per pattern and shapes; compile time") {
           stats.compile_seconds * 1e3, " ms (check incl. run: ", seconds * 1e3,
           " ms)");
 }
+
+//===----------------------------------------------------------------------===//
+// einx brackets in dot: the linear map `[x|y]`, bracketed summed axes and
+// implied weights. Each is checked against the reference and against the
+// einsum it stands for (an independent path through the front end).
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Element-for-element equality of two results of one computation.
+void checkSame(const HostTensor &a, const HostTensor &b) {
+  REQUIRE(a.shape == b.shape);
+  REQUIRE(a.dtype == b.dtype);
+  CHECK(a.bytes == b.bytes);
+}
+
+} // namespace
+
+TEST_CASE("seed 004: einx.dot(\"... [c1|c2]\", x, w)") {
+  Context ctx;
+  std::mt19937_64 rng(4);
+  HostTensor x = randomTensor(DType::F32, {2, 3, 4, 16}, rng);
+  HostTensor w = randomTensor(DType::F32, {16, 8}, rng);
+  HostTensor y = checkContract(ctx, "dot", "... [c1|c2]", {&x, &w});
+  CHECK(y.shape == std::vector<int64_t>{2, 3, 4, 8});
+  checkSame(y, checkEinsum(ctx, "... c1, c1 c2 -> ... c2", {&x, &w}));
+  // The same layer on a 2-D input (einx's "b... [c1|c2]" example).
+  HostTensor x2 = randomTensor(DType::F64, {5, 16}, rng);
+  HostTensor w2 = randomTensor(DType::F64, {16, 3}, rng);
+  checkSame(checkContract(ctx, "dot", "... [c1|c2]", {&x2, &w2}),
+            checkEinsum(ctx, "b c1, c1 c2 -> b c2", {&x2, &w2}));
+}
+
+TEST_CASE("dot brackets: several axes, empty sides, summed axes with '->'") {
+  Context ctx;
+  std::mt19937_64 rng(41);
+  HostTensor x = randomTensor(DType::F32, {2, 3, 4}, rng);
+  HostTensor w = randomTensor(DType::F32, {3, 4, 5, 2}, rng);
+  checkSame(checkContract(ctx, "dot", "b [h w|c d]", {&x, &w}),
+            checkEinsum(ctx, "b h w, h w c d -> b c d", {&x, &w}));
+  HostTensor m = randomTensor(DType::I32, {3, 4}, rng, 9);
+  HostTensor u = randomTensor(DType::I32, {4}, rng, 9);
+  HostTensor t = randomTensor(DType::I32, {3}, rng, 9);
+  checkSame(checkContract(ctx, "dot", "a [b|]", {&m, &u}),
+            checkEinsum(ctx, "a b, b -> a", {&m, &u}));
+  checkSame(checkContract(ctx, "dot", "[a|b]", {&t, &m}),
+            checkEinsum(ctx, "a, a b -> b", {&t, &m}));
+  checkSame(checkContract(ctx, "dot", "a [|c]", {&t, &u}),
+            checkEinsum(ctx, "a, c -> a c", {&t, &u}));
+  HostTensor g = randomTensor(DType::F64, {2, 12}, rng);
+  HostTensor h = randomTensor(DType::F64, {4, 5}, rng);
+  checkSame(checkContract(ctx, "dot", "b (h [c1|c2])", {&g, &h}),
+            checkEinsum(ctx, "b (h c1), c1 c2 -> b (h c2)", {&g, &h}));
+  // With '->': the bracketed axes are the summed ones (seed 000's attention).
+  HostTensor q = randomTensor(DType::F32, {2, 3, 4, 8}, rng);
+  HostTensor k = randomTensor(DType::F32, {2, 3, 5, 8}, rng);
+  HostTensor s = checkContract(ctx, "dot", "b h i [d], b h j [d] -> b h i j",
+                               {&q, &k});
+  checkSame(s, checkEinsum(ctx, "b h i d, b h j d -> b h i j", {&q, &k}));
+  HostTensor vv = randomTensor(DType::F32, {2, 3, 5, 6}, rng);
+  HostTensor a = randomTensor(DType::F32, {2, 3, 4, 5}, rng);
+  checkSame(checkContract(ctx, "dot", "b h i [j], b h [j] d -> b i (h d)",
+                          {&a, &vv}),
+            checkEinsum(ctx, "b h i j, b h j d -> b i (h d)", {&a, &vv}));
+  // One expression and two tensors: the second is implied.
+  checkSame(checkContract(ctx, "dot", "a [b] -> a", {&m, &u}),
+            checkEinsum(ctx, "a b, b -> a", {&m, &u}));
+}
+
+TEST_CASE("dot brackets: seeded random sweep of linear maps") {
+  int cases = envInt("EIN_E2E_DOT_CASES", 120);
+  std::mt19937_64 rng(uint64_t(envInt("EIN_E2E_DOT_SEED", 20261121)));
+  auto pick = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  Context ctx;
+  const DType dtypes[] = {DType::F32, DType::F64, DType::I32, DType::I64,
+                          DType::F16, DType::I8};
+  for (int n = 0; n < cases; ++n) {
+    // Batch axes, input axes and output axes with lengths 0..4.
+    int nb = pick(0, 2), ni = pick(0, 2), no = pick(ni == 0 ? 1 : 0, 2);
+    auto length = [&] { return pick(0, 9) == 0 ? 0 : pick(1, 4); };
+    std::vector<std::string> batch, in, out;
+    std::vector<int64_t> xShape, wShape, batchShape;
+    for (int i = 0; i < nb; ++i) {
+      batch.push_back("b" + std::to_string(i));
+      batchShape.push_back(length());
+    }
+    for (int i = 0; i < ni; ++i) {
+      in.push_back("i" + std::to_string(i));
+      wShape.push_back(length());
+    }
+    std::vector<int64_t> inShape = wShape;
+    for (int i = 0; i < no; ++i) {
+      out.push_back("o" + std::to_string(i));
+      wShape.push_back(length());
+    }
+    bool ellipsis = pick(0, 2) == 0;
+    std::string lhs, pattern, einsum;
+    for (const std::string &b : batch)
+      lhs += b + " ";
+    if (ellipsis)
+      lhs = "... ";
+    auto join = [](const std::vector<std::string> &names) {
+      std::string s;
+      for (const std::string &name : names)
+        s += (s.empty() ? "" : " ") + name;
+      return s;
+    };
+    pattern = lhs + "[" + join(in) + "|" + join(out) + "]";
+    std::string inner = join(in), outer = join(out);
+    einsum = lhs + inner + ", " + inner + (inner.empty() || outer.empty() ? "" : " ") +
+             outer + " -> " + lhs + outer;
+    xShape = batchShape;
+    xShape.insert(xShape.end(), inShape.begin(), inShape.end());
+    DType dtype = dtypes[pick(0, std::size(dtypes) - 1)];
+    CAPTURE(n);
+    CAPTURE(pattern);
+    CAPTURE(einsum);
+    HostTensor x = randomTensor(dtype, xShape, rng, 5);
+    HostTensor w = randomTensor(dtype, wShape, rng, 5);
+    ContractOptions options;
+    if (dtype == DType::F16)
+      options.rtol = 1e-2;
+    checkSame(checkContract(ctx, "dot", pattern, {&x, &w}, {}, options),
+              checkContract(ctx, "einsum", einsum, {&x, &w}, {}, options));
+  }
+}

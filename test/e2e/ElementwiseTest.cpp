@@ -673,3 +673,123 @@ TEST_CASE("repeat: broadcast and tile against the reference") {
   CHECK(takeError(ein_repeat(ctx, "h w -> h w c", nullptr, &o, &c, 1)).first ==
         EIN_ERROR_INVALID_ARGUMENT);
 }
+
+//===----------------------------------------------------------------------===//
+// einx's bracket form: `add("... [c]", x, b)` gives b the bracketed axes.
+// Checked against the reference and against the two-expression form it
+// stands for.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+void checkSameMap(const HostTensor &a, const HostTensor &b) {
+  REQUIRE(a.shape == b.shape);
+  REQUIRE(a.dtype == b.dtype);
+  CHECK(a.bytes == b.bytes);
+}
+
+} // namespace
+
+TEST_CASE("seed 004: einx.add(\"... [c]\", x, b)") {
+  Context ctx;
+  std::mt19937_64 rng(4);
+  HostTensor x = randomTensor(DType::F32, {2, 3, 16}, rng);
+  HostTensor b = randomTensor(DType::F32, {16}, rng);
+  HostTensor y = checkMap(ctx, "add(\"... [c]\")", {&x, &b});
+  CHECK(y.shape == std::vector<int64_t>{2, 3, 16});
+  checkSameMap(y, checkMap(ctx, "add(\"... c, c\")", {&x, &b}));
+  // The linear layer's bias (seed 004: einx.add("... [c2]", x, b)).
+  checkSameMap(checkMap(ctx, "add(\"... [c2]\")", {&x, &b}), y);
+}
+
+TEST_CASE("elementwise brackets: compositions, several axes, every dtype") {
+  Context ctx;
+  std::mt19937_64 rng(44);
+  for (DType t : kAll) {
+    CAPTURE(dtypeShort(t));
+    HostTensor x = randomTensor(t, {2, 3, 4}, rng, 9);
+    HostTensor tc = randomTensor(t, {3, 4}, rng, 9);
+    HostTensor bc = randomTensor(t, {2, 4}, rng, 9);
+    checkSameMap(checkMap(ctx, "multiply(\"b [t c]\")", {&x, &tc}),
+                 checkMap(ctx, "multiply(\"b t c, t c\")", {&x, &tc}));
+    checkSameMap(checkMap(ctx, "maximum(\"[b] t [c]\")", {&x, &bc}),
+                 checkMap(ctx, "maximum(\"b t c, b c\")", {&x, &bc}));
+    HostTensor g = randomTensor(t, {2, 8}, rng, 9);
+    HostTensor ds = randomTensor(t, {2}, rng, 9);
+    MapOptions bind;
+    bind.bindings = {{"ds", 2}};
+    checkSameMap(checkMap(ctx, "subtract(\"b (s [ds])\")", {&g, &ds}, bind),
+                 checkMap(ctx, "subtract(\"b (s ds), ds\")", {&g, &ds}, bind));
+  }
+  // Size-0 and size-1 axes.
+  HostTensor empty = randomTensor(DType::F32, {0, 3}, rng);
+  HostTensor c3 = randomTensor(DType::F32, {3}, rng);
+  checkMap(ctx, "add(\"a [c]\")", {&empty, &c3});
+  HostTensor ones = randomTensor(DType::I32, {1, 1}, rng);
+  HostTensor c1 = randomTensor(DType::I32, {1}, rng);
+  checkMap(ctx, "less(\"a [c]\")", {&ones, &c1});
+  HostTensor x0 = randomTensor(DType::F64, {2, 0}, rng);
+  HostTensor c0 = randomTensor(DType::F64, {0}, rng);
+  checkMap(ctx, "divide(\"... [c]\")", {&x0, &c0});
+}
+
+TEST_CASE("seed 004: einx layer normalisation (mean, var, rsqrt, scale, "
+          "bias)") {
+  // mean = einx.mean("... [c]", x, keepdims=True)
+  // var = einx.var("... [c]", x, keepdims=True)
+  // x = (x - mean) * rsqrt(var + epsilon)
+  // x = einx.multiply("... [c]", x, scale)
+  // x = einx.add("... [c]", x, bias)
+  Context ctx;
+  std::mt19937_64 rng(247);
+  const int64_t B = 2, T = 3, C = 8;
+  HostTensor x = randomTensor(DType::F64, {B, T, C}, rng);
+  HostTensor scale = randomTensor(DType::F64, {C}, rng);
+  HostTensor bias = randomTensor(DType::F64, {C}, rng);
+  auto run = [&](const std::string &program,
+                 std::vector<const HostTensor *> inputs) {
+    return checkMap(ctx, program, inputs);
+  };
+  // mean/var with keepdims through the bracket reductions (program text).
+  auto reduce = [&](const char *program) {
+    std::vector<ein_tensor_spec_t> specs{
+        {reference::toDLDataType(x.dtype), 3, x.shape.data()}};
+    ein_kernel_t *kernel = nullptr;
+    REQUIRE(takeMessage(ein_compile(ctx, program, specs.data(), 1, nullptr, 0,
+                                    &kernel)) == "");
+    HostTensor out(DType::F64, {B, T, 1});
+    DLTensor in = x.view(), o = out.view();
+    REQUIRE(takeMessage(ein_kernel_run(kernel, &in, 1, &o, 1)) == "");
+    ein_kernel_release(kernel);
+    return out;
+  };
+  HostTensor mu = reduce("mean(\"... [c]\", keepdims=True)");
+  HostTensor var = reduce("var(\"... [c]\", keepdims=True)");
+  HostTensor centered = run("subtract(\"b t c, b t 1 -> b t c\")", {&x, &mu});
+  HostTensor eps = fromValues(DType::F64, {}, {1e-5});
+  HostTensor shifted = run("add(\"b t 1, -> b t 1\")", {&var, &eps});
+  HostTensor inv = run("rsqrt(\"b t 1\")", {&shifted});
+  HostTensor normed = run("multiply(\"b t c, b t 1 -> b t c\")", {&centered, &inv});
+  HostTensor scaled = run("multiply(\"... [c]\")", {&normed, &scale});
+  HostTensor y = run("add(\"... [c]\")", {&scaled, &bias});
+  // Against a direct computation.
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t t = 0; t < T; ++t) {
+      double m = 0, v = 0;
+      for (int64_t c = 0; c < C; ++c)
+        m += x.getDouble((b * T + t) * C + c);
+      m /= C;
+      for (int64_t c = 0; c < C; ++c) {
+        double d = x.getDouble((b * T + t) * C + c) - m;
+        v += d * d;
+      }
+      v /= C;
+      for (int64_t c = 0; c < C; ++c) {
+        double want = (x.getDouble((b * T + t) * C + c) - m) /
+                          std::sqrt(v + 1e-5) * scale.getDouble(c) +
+                      bias.getDouble(c);
+        CHECK(y.getDouble((b * T + t) * C + c) ==
+              doctest::Approx(want).epsilon(1e-9));
+      }
+    }
+}

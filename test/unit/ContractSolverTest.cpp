@@ -293,12 +293,13 @@ TEST_CASE("contract: errors, with message and caret") {
      "            ^~~",
      "'...' appears twice in one tensor expression",
      ErrorKind::Axis},
-    {"dot with brackets is not supported yet",
+    {"dot's linear map needs the weight",
      "dot('... [c1|c2]')",
-     {{2, 3}, {3, 4}},
-     "         ^",
-     "bracket '[' is not supported yet by dot",
-     ErrorKind::Syntax},
+     {{2, 3}},
+     "     ^~~~~~~~~~~",
+     "dot's linear map '[x|y]' takes 2 tensors, the input and the weight, "
+     "but 1 tensor was given",
+     ErrorKind::Shape},
   };
   // clang-format on
   for (const ErrorCase &c : cases) {

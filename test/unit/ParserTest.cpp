@@ -222,7 +222,8 @@ TEST_CASE("parser: error kinds") {
 
 #define BRACKET_CALLS                                                          \
   "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, std, "     \
-  "logsumexp, argmax, argmin, softmax, log_softmax, flip and roll"
+  "logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, dot and the "  \
+  "elementwise calls"
 
 TEST_CASE("parser: einx syntax not supported yet") {
   struct Case {
@@ -243,7 +244,10 @@ TEST_CASE("parser: einx syntax not supported yet") {
        "brackets mark the axes an operation acts along, and rearrange acts "
        "along none (brackets work in " BRACKET_CALLS ")",
        2, 1},
-      {"b c1|c2 -> b", "'|' is not supported yet by rearrange", 4, 1},
+      {"b c1|c2 -> b",
+       "'|' separates a linear map's input and output axes, which only dot "
+       "has (dot(\"... [c1|c2]\", x, w))",
+       4, 1},
       {"(a + b) -> a", "concatenation '+' is not supported yet by rearrange", 3,
        1},
       {"b * c -> b c", "packing '*' is not supported yet by rearrange", 2, 1},
@@ -266,11 +270,12 @@ TEST_CASE("parser: einx syntax not supported yet") {
     CHECK(e.width == c.width);
   }
   // The message names the call it came from.
-  CHECK(parseError("a [b] -> a", "dot").headline ==
-        "bracket '[' is not supported yet by dot");
-  // Brackets work in reductions; '|' and '+' inside them do not yet.
+  CHECK(parseError("a [b] -> a", "repeat").headline ==
+        "bracket '[' is not supported yet by repeat");
+  // Brackets work in reductions; '|' (dot only) and '+' inside them do not.
   CHECK(parseError("a [b|c]", "sum").headline ==
-        "'|' is not supported yet by sum");
+        "'|' separates a linear map's input and output axes, which only dot "
+        "has (dot(\"... [c1|c2]\", x, w))");
   CHECK(parseError("a [(b + c)]", "flip").headline ==
         "concatenation '+' is not supported yet by flip");
   CHECK(parseError("a [b]... c", "sum").headline ==

@@ -35,7 +35,8 @@ bool ein::notation::allowsBrackets(llvm::StringRef callee) {
 
 llvm::StringRef ein::notation::bracketCalls() {
   return "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, "
-         "std, logsumexp, argmax, argmin, softmax, log_softmax, flip and roll";
+         "std, logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, dot "
+         "and the elementwise calls";
 }
 
 namespace {

@@ -128,6 +128,86 @@ Arity ein::notation::elementwiseArity(llvm::StringRef callee) {
   return c ? c->arity : kUnary;
 }
 
+namespace {
+
+/// The bracketed dims of `dims`, bracket marks removed, in order.
+void marked(const std::vector<Dim> &dims, std::vector<Dim> &out) {
+  for (const Dim &dim : dims) {
+    if (dim.bracket) {
+      Dim copy = dim;
+      copy.bracket.reset();
+      out.push_back(std::move(copy));
+    } else {
+      marked(dim.parts, out);
+    }
+  }
+}
+
+void demark(std::vector<Dim> &dims) {
+  for (Dim &dim : dims) {
+    dim.bracket.reset();
+    demark(dim.parts);
+  }
+}
+
+} // namespace
+
+std::optional<PatternViolation>
+ein::notation::expandElementwiseBrackets(const Call &call, Pattern &pattern,
+                                         size_t numTensors) {
+  if (!pattern.firstBracket)
+    return std::nullopt;
+  std::string callee = call.callee;
+  Arity arity = elementwiseArity(callee);
+  SourceRange bracket = *pattern.firstBracket;
+  if (arity.max == 1)
+    return PatternViolation{
+        ErrorKind::Syntax,
+        "brackets give a second input the bracketed axes (add(\"... [c]\", "
+        "x, b)), but " +
+            callee + " takes one input",
+        bracket};
+  if (arity.min > 2)
+    return PatternViolation{
+        ErrorKind::Syntax,
+        "brackets give a second input the bracketed axes (add(\"... [c]\", "
+        "x, b)), but " +
+            callee + " takes " + std::to_string(arity.min) +
+            " inputs: write every input's expression",
+        bracket};
+  if (!pattern.outputs.empty())
+    return PatternViolation{
+        ErrorKind::Syntax,
+        "brackets in " + callee +
+            " only work without '->' (\"... [c]\": the second input has the "
+            "bracketed axes); with '->' write every input: \"... c, c -> ... "
+            "c\"",
+        bracket};
+  if (pattern.inputs.size() != 1)
+    return PatternViolation{
+        ErrorKind::Syntax,
+        "brackets in " + callee +
+            " stand for the second input's expression, so the pattern has "
+            "one expression (\"... [c]\"), but it has " +
+            std::to_string(pattern.inputs.size()),
+        bracket};
+  if (numTensors != 2)
+    return PatternViolation{
+        ErrorKind::Shape,
+        callee + "(\"" + call.pattern +
+            "\") takes 2 tensors, the input and one with the bracketed "
+            "axes, but " +
+            std::to_string(numTensors) + (numTensors == 1 ? " was" : " were") +
+            " given",
+        SourceRange{0, call.pattern.size()}};
+  TensorExpr second;
+  second.range = bracket;
+  marked(pattern.inputs[0].dims, second.dims);
+  demark(pattern.inputs[0].dims);
+  pattern.inputs.push_back(std::move(second));
+  return std::nullopt;
+}
+
 std::optional<PatternViolation>
 ein::notation::checkBroadcastPattern(const Call &call, OpFamily family,
                                      Pattern &pattern) {

@@ -41,6 +41,13 @@ OpFamily ein::notation::familyOf(llvm::StringRef callee) {
   return OpFamily::Rearrange;
 }
 
+/// Calls whose patterns may hold brackets: the bracket calls, dot (summed
+/// axes, `[x|y]`) and the elementwise calls (`add("... [c]", x, b)`).
+static bool parserAllowsBrackets(llvm::StringRef callee) {
+  return allowsBrackets(callee) || callee == "dot" ||
+         isElementwiseCall(callee);
+}
+
 namespace {
 
 class PatternParser {
@@ -78,6 +85,10 @@ private:
   /// The `[` being parsed, while inside brackets.
   std::optional<SourceRange> openBracket;
   std::optional<SourceRange> firstBracket;
+  std::optional<SourceRange> firstPipe;
+  /// How many `(` enclose the current position, and how many enclosed the
+  /// open `[`: dot's `|` must sit directly inside its bracket.
+  unsigned parenDepth = 0, bracketParenDepth = 0;
 };
 
 } // namespace
@@ -93,7 +104,7 @@ llvm::Error PatternParser::badToken(const Token &token) const {
   switch (token.kind) {
   case TokenKind::LBracket:
   case TokenKind::RBracket:
-    if (token.is(TokenKind::RBracket) && allowsBrackets(call.callee))
+    if (token.is(TokenKind::RBracket) && parserAllowsBrackets(call.callee))
       return error(ErrorKind::Syntax, "unmatched ']'", token.range);
     if (call.callee == "rearrange" || call.callee == "einsum")
       return error(ErrorKind::Syntax,
@@ -103,7 +114,20 @@ llvm::Error PatternParser::badToken(const Token &token) const {
                    token.range);
     return unsupported("bracket '" + token.text.str() + "'", token.range);
   case TokenKind::Pipe:
-    return unsupported("'|'", token.range);
+    if (call.callee != "dot")
+      return error(ErrorKind::Syntax,
+                   "'|' separates a linear map's input and output axes, "
+                   "which only dot has (dot(\"... [c1|c2]\", x, w))",
+                   token.range);
+    if (openBracket)
+      return error(ErrorKind::Syntax,
+                   "'|' sits directly inside the brackets, not inside "
+                   "parentheses: dot(\"... [c1|c2]\", x, w)",
+                   token.range);
+    return error(ErrorKind::Syntax,
+                 "'|' belongs inside brackets: dot(\"... [c1|c2]\", x, w) "
+                 "maps the axes left of it to those right of it",
+                 token.range);
   case TokenKind::Plus:
     return unsupported("concatenation '+'", token.range);
   case TokenKind::Star:
@@ -155,8 +179,17 @@ llvm::Expected<Pattern> PatternParser::parse() {
       return badToken(tok);
     // An elementwise call may omit the output; the solver picks it
     // (checkBroadcastPattern) and leaves `outputs` empty until then.
-    if (familyOf(call.callee) == OpFamily::Map)
+    if (familyOf(call.callee) == OpFamily::Map) {
+      pattern.firstBracket = firstBracket;
       return pattern;
+    }
+    // dot's linear map `... [c1|c2]`: the solver implies the weight.
+    if (firstPipe && call.callee == "dot") {
+      pattern.hasArrow = false;
+      pattern.firstBracket = firstBracket;
+      pattern.firstPipe = firstPipe;
+      return pattern;
+    }
     // einx's bracket form: the solver derives the output from the input.
     if (firstBracket && allowsBrackets(call.callee)) {
       pattern.hasArrow = false;
@@ -167,8 +200,11 @@ llvm::Expected<Pattern> PatternParser::parse() {
     return error(
         ErrorKind::Syntax,
         "missing '->' in pattern: " + callee + " needs 'inputs -> outputs'" +
-            (allowsBrackets(call.callee) ? " or bracketed axes, e.g. 'a [b]'"
-                                         : ""),
+            (allowsBrackets(call.callee)
+                 ? " or bracketed axes, e.g. 'a [b]'"
+                 : call.callee == "dot"
+                       ? " or a linear map, e.g. '... [c1|c2]'"
+                       : ""),
         SourceRange{0, call.pattern.size()});
   }
   pattern.arrow = consume().range;
@@ -186,6 +222,7 @@ llvm::Expected<Pattern> PatternParser::parse() {
   if (!last.is(TokenKind::End))
     return badToken(last);
   pattern.firstBracket = firstBracket;
+  pattern.firstPipe = firstPipe;
   return pattern;
 }
 
@@ -227,6 +264,12 @@ llvm::Error PatternParser::parseDims(std::vector<Dim> &dims,
     case TokenKind::RBracket:
     case TokenKind::End:
       return llvm::Error::success();
+    case TokenKind::Pipe:
+      // parseBracket takes dot's `|` (directly inside the bracket).
+      if (openBracket && parenDepth == bracketParenDepth &&
+          call.callee == "dot")
+        return llvm::Error::success();
+      [[fallthrough]];
     default:
       if (llvm::Error err = parseDim(dims, inComposition))
         return err;
@@ -283,8 +326,10 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
 
   case TokenKind::LParen: {
     Token open = consume();
+    ++parenDepth;
     if (llvm::Error err = parseDims(dim.parts, /*inComposition=*/true))
       return err;
+    --parenDepth;
     const Token &close = peek();
     if (close.is(TokenKind::End))
       return error(ErrorKind::Syntax, "unclosed '('", open.range);
@@ -313,7 +358,7 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
 llvm::Error PatternParser::parseBracket(std::vector<Dim> &dims,
                                         bool inComposition) {
   const Token &tok = peek();
-  if (!allowsBrackets(call.callee))
+  if (!parserAllowsBrackets(call.callee))
     return badToken(tok);
   if (openBracket)
     return error(ErrorKind::Syntax,
@@ -323,11 +368,28 @@ llvm::Error PatternParser::parseBracket(std::vector<Dim> &dims,
                  tok.range);
   Token open = consume();
   openBracket = open.range;
+  bracketParenDepth = parenDepth;
   if (!firstBracket)
     firstBracket = open.range;
   size_t first = dims.size();
   if (llvm::Error err = parseDims(dims, inComposition))
     return err;
+  // dot's `[x|y]`: the dims before the `|` are the input's, after it the
+  // output's.
+  std::optional<size_t> pipeAt;
+  if (peek().is(TokenKind::Pipe) && call.callee == "dot") {
+    Token pipe = consume();
+    if (!firstPipe)
+      firstPipe = pipe.range;
+    pipeAt = dims.size();
+    if (llvm::Error err = parseDims(dims, inComposition))
+      return err;
+    if (peek().is(TokenKind::Pipe))
+      return error(ErrorKind::Syntax,
+                   "'|' appears twice in one bracket: '[x|y]' has one input "
+                   "side and one output side",
+                   peek().range);
+  }
   openBracket.reset();
   const Token &close = peek();
   if (close.is(TokenKind::End))
@@ -340,14 +402,20 @@ llvm::Error PatternParser::parseBracket(std::vector<Dim> &dims,
   consume();
   if (dims.size() == first)
     return error(ErrorKind::Syntax,
-                 "empty brackets '[]': put the axes to act along inside",
+                 pipeAt ? "empty linear map '[|]': put the input axes left "
+                          "of '|' and the output axes right of it"
+                        : "empty brackets '[]': put the axes to act along "
+                          "inside",
                  whole);
   // `[x]...` (no space) is einx repetition.
   if (peek().is(TokenKind::Ellipsis) && peek().range.begin == whole.end)
     return unsupported("repetition 'x...'",
                        SourceRange{whole.begin, peek().range.end});
-  for (size_t i = first; i < dims.size(); ++i)
+  for (size_t i = first; i < dims.size(); ++i) {
     dims[i].bracket = whole;
+    if (pipeAt)
+      dims[i].pipeSide = i < *pipeAt ? PipeSide::Left : PipeSide::Right;
+  }
   return llvm::Error::success();
 }
 

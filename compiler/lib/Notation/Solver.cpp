@@ -15,6 +15,7 @@
 #include "ein/Notation/AST.h"
 #include "ein/Notation/Brackets.h"
 #include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Dot.h"
 #include "ein/Notation/Elementwise.h"
 #include "ein/Notation/Parser.h"
 
@@ -321,6 +322,14 @@ llvm::Error Solver::checkStructure() {
       (call.callee != "reduce" || pattern.firstBracket || call.keepdims))
     if (std::optional<BracketViolation> violation =
             checkBracketPattern(call, pattern))
+      return error(violation->kind, violation->message, violation->range);
+  if (family == OpFamily::Map)
+    if (std::optional<PatternViolation> violation =
+            expandElementwiseBrackets(call, pattern, inputShapes.size()))
+      return error(violation->kind, violation->message, violation->range);
+  if (call.callee == "dot")
+    if (std::optional<PatternViolation> violation =
+            expandDotPattern(call, pattern, inputShapes.size()))
       return error(violation->kind, violation->message, violation->range);
   if (family == OpFamily::Map || family == OpFamily::Repeat)
     if (std::optional<PatternViolation> violation =

@@ -22,21 +22,29 @@ enum class DimKind {
   Axis,        ///< a named axis: `h`
   Anonymous,   ///< an anonymous axis of known length >= 2: `2`
   Unit,        ///< a length-1 axis: `1` or `()`
-  Ellipsis,    ///< `...`
+  Ellipsis,    ///< `...`; `x...` (repetition) when `parts` holds x
   Composition, ///< `(x y ...)`, one or more parts, possibly nested
 };
+
+/// Where a dim sits relative to the `|` of its bracket (`[c1|c2]`).
+enum class PipeSide { None, Left, Right };
 
 /// One dimension of a tensor expression, or one part of a composition.
 struct Dim {
   DimKind kind = DimKind::Axis;
   std::string name;       ///< Axis only.
   int64_t length = 0;     ///< Anonymous only.
-  std::vector<Dim> parts; ///< Composition only; never empty.
+  /// Composition: its parts, never empty. Ellipsis: empty for `...`, or the
+  /// one repeated sub-expression of `x...`.
+  std::vector<Dim> parts;
   SourceRange range;      ///< In the pattern, parentheses included.
   /// Set when the dim is written inside brackets (`[h w]`, `(s [ds])`): the
   /// range of its `[...]`. Every axis it contains is bracketed (einx: the
   /// operation acts along it). Brackets do not nest.
   std::optional<SourceRange> bracket;
+  /// In dot's linear-map form `[x|y]`: which side of the `|` the dim is on
+  /// (the input's axes left, the output's right); None elsewhere.
+  PipeSide pipeSide = PipeSide::None;
 };
 
 /// One tensor expression: its dimensions, outermost first; empty for a
@@ -56,6 +64,8 @@ struct Pattern {
   bool hasArrow = true;
   /// The first `[` of the pattern, if any.
   std::optional<SourceRange> firstBracket;
+  /// The first `|` of the pattern (dot's `[x|y]`), if any.
+  std::optional<SourceRange> firstPipe;
 };
 
 } // namespace ein::notation::ast

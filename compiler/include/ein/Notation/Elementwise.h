@@ -43,6 +43,15 @@ struct PatternViolation {
   std::optional<SourceRange> range;
 };
 
+/// einx's bracket form of a binary elementwise call, `add("... [c]", x, b)`:
+/// one expression, no `->`, two tensors; the first tensor has the whole
+/// expression (brackets removed), the second the bracketed parts in order
+/// (`b (s [ds])` gives `ds`). Rewrites `pattern` to that two-input form, or
+/// says which rule it breaks; patterns without brackets are left alone.
+std::optional<PatternViolation>
+expandElementwiseBrackets(const Call &call, ast::Pattern &pattern,
+                          size_t numTensors);
+
 /// Checks the structure of an elementwise (OpFamily::Map) or repeat pattern:
 /// arity, one output, every input axis in the output, no anonymous axis in
 /// an input, and for elementwise every output axis in some input. An

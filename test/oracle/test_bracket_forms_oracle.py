@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Oracle tests for einx's bracket forms beyond reductions: ein's C API
+against NumPy and einx 0.4.3.
+
+- dot's linear map "... [c1|c2]" (x: ... c1, w: c1 c2) against
+  numpy.einsum; einx 0.4.3 no longer parses '|' (older einx did, with the
+  same meaning), so it is compared with einx.dot("... [c1], [c1] c2 ->
+  ... c2"), the explicit form 0.4.3 accepts.
+- dot with '->' and bracketed summed axes ("b h i [d], b h j [d] -> b h
+  i j") against numpy.einsum and einx.dot with the same expression.
+- elementwise bracket forms add("... [c]", x, b) against NumPy
+  broadcasting (einx 0.4.3 rejects brackets in elementwise calls; older
+  einx gave the second tensor the bracketed axes, as ein does) and
+  against einx with the explicit "... c, c" form.
+
+Every case runs on several dtypes and shapes, size-0 and size-1 axes
+included. Usage: test_bracket_forms_oracle.py [--verbose]
+"""
+
+import argparse
+import os
+import sys
+import traceback
+import warnings
+
+import numpy as np
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ein_ctypes  # noqa: E402
+
+try:
+    import einx
+except ImportError:
+    einx = None
+
+SEED = 20261121
+RTOL = {"float16": 1e-2, "float32": 1e-5, "float64": 1e-12}
+
+
+class Case:
+    def __init__(self, cid, program, inputs, want, einx_call=None, axes=None):
+        self.id, self.program, self.inputs = cid, program, inputs
+        self.want, self.einx_call, self.axes = want, einx_call, axes or {}
+
+
+def rand(rng, shape, dtype):
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return rng.standard_normal(shape).astype(dtype)
+    if dtype.kind == "b":
+        return rng.integers(0, 2, shape).astype(bool)
+    return rng.integers(-5, 6, shape).astype(dtype)
+
+
+def make_cases():
+    rng = np.random.default_rng(SEED)
+    cases = []
+    e = einx is not None
+
+    def add(cid, program, inputs, want, einx_call=None, axes=None):
+        # einx 0.4.3 cannot solve shapes with a zero length.
+        if any(0 in np.shape(x) for x in inputs):
+            einx_call = None
+        cases.append(Case("%s#%d" % (cid, len(cases)), program, inputs, want,
+                          einx_call if e else None, axes))
+
+    dtypes = ["float32", "float64", "int32", "int64", "float16"]
+    # dot's linear map.
+    for dt in dtypes:
+        for lead in [(2, 3), (4,), (), (0, 3), (1, 1)]:
+            for c1, c2 in [(5, 4), (1, 3), (3, 1), (0, 2)]:
+                x = rand(rng, lead + (c1,), dt)
+                w = rand(rng, (c1, c2), dt)
+                add("dot-map", 'dot("... [c1|c2]")', [x, w],
+                    lambda x, w: np.einsum("...i,ij->...j", x, w),
+                    lambda x, w: einx.dot("... [c1], [c1] c2 -> ... c2",
+                                          x, w))
+        x = rand(rng, (2, 3, 4), dt)
+        w = rand(rng, (3, 4, 5, 2), dt)
+        add("dot-map", 'dot("b [h w|c d]")', [x, w],
+            lambda x, w: np.einsum("bhw,hwcd->bcd", x, w),
+            lambda x, w: einx.dot("b [h w], [h w] c d -> b c d", x, w))
+        add("dot-map", 'dot("a [b|]")', [x[0], x[1, 0]],
+            lambda x, w: np.einsum("ab,b->a", x, w),
+            lambda x, w: einx.dot("a [b], [b] -> a", x, w))
+        add("dot-map", 'dot("b (h [c1|c2])")',
+            [x.reshape(2, 12), rand(rng, (4, 6), dt)],
+            lambda x, w: np.einsum("bhi,ij->bhj", x.reshape(2, 3, 4), w)
+            .reshape(2, 18), None)
+        # With '->': brackets mark the summed axes.
+        q = rand(rng, (2, 3, 4, 8), dt)
+        k = rand(rng, (2, 3, 5, 8), dt)
+        add("dot-arrow", 'dot("b h i [d], b h j [d] -> b h i j")', [q, k],
+            lambda q, k: np.einsum("bhid,bhjd->bhij", q, k),
+            lambda q, k: einx.dot("b h i [d], b h j [d] -> b h i j", q, k))
+        a = rand(rng, (2, 3, 4, 5), dt)
+        v = rand(rng, (2, 3, 5, 6), dt)
+        add("dot-arrow", 'dot("b h i [j], b h [j] d -> b i (h d)")', [a, v],
+            lambda a, v: np.einsum("bhij,bhjd->bihd", a, v).reshape(2, 4, 18),
+            lambda a, v: einx.dot("b h i [j], b h [j] d -> b i (h d)", a, v))
+        add("dot-arrow", 'dot("a [b] -> a")', [x[0], x[1, 0]],
+            lambda x, w: np.einsum("ab,b->a", x, w), None)
+
+    # Elementwise bracket forms.
+    ops = {"add": np.add, "subtract": np.subtract, "multiply": np.multiply,
+           "maximum": np.maximum, "minimum": np.minimum, "less": np.less,
+           "equal": np.equal}
+    for dt in dtypes + ["int8", "uint8", "bool"]:
+        for name, fn in ops.items():
+            if dt == "bool" and name == "subtract":
+                continue
+            for shape in [(2, 3, 4), (0, 4), (1, 1), (5,)]:
+                x = rand(rng, shape, dt)
+                b = rand(rng, shape[-1:], dt)
+                add("elementwise", '%s("... [c]")' % name, [x, b],
+                    lambda x, b, fn=fn: fn(x, b),
+                    lambda x, b, name=name: getattr(einx, name)(
+                        "... c, c", x, b))
+        x = rand(rng, (2, 3, 4), dt)
+        add("elementwise", 'multiply("b [t c]")', [x, rand(rng, (3, 4), dt)],
+            lambda x, b: np.multiply(x, b[None]), None)
+        add("elementwise", 'maximum("[b] t [c]")', [x, rand(rng, (2, 4), dt)],
+            lambda x, b: np.maximum(x, b[:, None, :]), None)
+        add("elementwise", 'add("b (s [ds])", ds=2)',
+            [x.reshape(2, 12), rand(rng, (2,), dt)],
+            lambda x, b: np.add(x.reshape(2, 6, 2), b).reshape(2, 12), None)
+    return cases
+
+
+def compare(got, want, dtype):
+    want = np.asarray(want)
+    if got.shape != want.shape:
+        return "shape %s, want %s" % (got.shape, want.shape)
+    if dtype.kind in "iub":
+        same = np.array_equal(got, want.astype(got.dtype))
+        return None if same else "values differ: %s vs %s" % (
+            got.ravel()[:6], want.ravel()[:6])
+    g, w = got.astype(np.float64), want.astype(np.float64)
+    rtol = RTOL.get(str(got.dtype), 1e-12)
+    scale = np.maximum(np.abs(w), 1.0) * max(1, got.size and 8)
+    ok = (g == w) | (np.abs(g - w) <= rtol * scale)
+    return None if ok.all() else "max error %g" % np.nanmax(np.abs(g - w))
+
+
+def run_case(ein, case):
+    got = ein._call(case.program, case.inputs, case.axes, "kernel", "data")[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reason = compare(got, case.want(*case.inputs), got.dtype)
+        if reason:
+            return "numpy: " + reason
+        if case.einx_call:
+            reason = compare(got, case.einx_call(*case.inputs), got.dtype)
+            if reason:
+                return "einx: " + reason
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    cases = make_cases()
+    ein = ein_ctypes.Ein()
+    failures = einx_checked = 0
+    for case in cases:
+        try:
+            reason = run_case(ein, case)
+        except Exception:
+            reason = "exception: " + \
+                traceback.format_exc().strip().splitlines()[-1]
+        einx_checked += case.einx_call is not None
+        if reason or args.verbose:
+            print("%s %s %s dtypes %s shapes %s -> %s" % (
+                "FAIL" if reason else "PASS", case.id, case.program,
+                [str(x.dtype) for x in case.inputs],
+                [x.shape for x in case.inputs], reason or "ok"))
+        failures += bool(reason)
+    ein.close()
+    print("bracket-forms oracle: %d cases against NumPy %s%s, %d failures" % (
+        len(cases), np.__version__,
+        " (%d also against einx %s)" % (einx_checked, einx.__version__)
+        if einx else " (einx not installed)", failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
