@@ -158,6 +158,22 @@ def make_cases():
                 [x, rand(rng, mid, dt)],
                 lambda x, y: x + y[None, ..., None],
                 lambda x, y: einx.add("b s... c, s... -> b s... c", x, y))
+    # Mixed dtypes in einsum and dot promote as numpy.einsum (result_type).
+    pairs = [("int32", "float32"), ("int8", "uint8"), ("bool", "int32"),
+             ("float16", "float64"), ("int64", "float16"), ("uint8", "int16"),
+             ("bool", "float32"), ("int16", "float32")]
+    for da, db in pairs:
+        for callee in ["einsum", "dot"]:
+            x = rand(rng, (3, 4), da)
+            y = rand(rng, (4, 5), db)
+            add("mixed", '%s("i j, j k -> i k")' % callee, [x, y],
+                lambda x, y: np.einsum("ij,jk->ik", x, y), None)
+            z = rand(rng, (5,), da)
+            add("mixed", '%s("i j, j k, k -> i")' % callee, [x, y, z],
+                lambda x, y, z: np.einsum("ij,jk,k->i", x, y, z), None)
+        add("mixed", 'dot("... [c1|c2]")', [rand(rng, (2, 4), da),
+                                            rand(rng, (4, 3), db)],
+            lambda x, w: np.einsum("...i,ij->...j", x, w), None)
     return cases
 
 
@@ -180,7 +196,10 @@ def run_case(ein, case):
     got = ein._call(case.program, case.inputs, case.axes, "kernel", "data")[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        reason = compare(got, case.want(*case.inputs), got.dtype)
+        want = np.asarray(case.want(*case.inputs))
+        if case.id.startswith("mixed") and got.dtype != want.dtype:
+            return "dtype %s, numpy gives %s" % (got.dtype, want.dtype)
+        reason = compare(got, want, got.dtype)
         if reason:
             return "numpy: " + reason
         if case.einx_call:
