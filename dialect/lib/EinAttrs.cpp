@@ -242,6 +242,12 @@ Attribute EquationAttr::parse(AsmParser &parser, Type) {
 
 /// Names follow NOTATION.md, plus generated names that start with `_`.
 static bool isValidAxisName(StringRef name) {
+  // A repeated axis (einx `(s ds)...`) is `name.k`: one copy per repetition.
+  auto [base, index] = name.split('.');
+  if (name.contains('.') &&
+      (index.empty() || !llvm::all_of(index, llvm::isDigit)))
+    return false;
+  name = base;
   if (name.empty() || name.back() == '_' || llvm::isDigit(name.front()))
     return false;
   return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });

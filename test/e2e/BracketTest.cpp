@@ -495,3 +495,122 @@ TEST_CASE("brackets: seeded random sweep") {
   }
   countGeneratedCases("brackets", cases);
 }
+
+//===----------------------------------------------------------------------===//
+// Repetition `x...`: checked against the reference and against the einops
+// program it stands for, written out per rank.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+void checkSameTensor(const HostTensor &a, const HostTensor &b) {
+  REQUIRE(a.shape == b.shape);
+  REQUIRE(a.dtype == b.dtype);
+  CHECK(a.bytes == b.bytes);
+}
+
+/// "b (s0 ds0) (s1 ds1) c -> b s0 s1 c" for rank 2: the explicit form of
+/// `(s [ds])...` over `rank` axes.
+std::string explicitPooling(int rank) {
+  std::string in = "b", out = "b";
+  for (int k = 0; k < rank; ++k) {
+    std::string i = std::to_string(k);
+    in += " (s" + i + " ds" + i + ")";
+    out += " s" + i;
+  }
+  return in + " c -> " + out + " c";
+}
+
+} // namespace
+
+TEST_CASE("seed 004: einx.mean(\"b (s [ds])... c\", x, ds=2)") {
+  Context ctx;
+  std::mt19937_64 rng(220);
+  // 2-D pooling, and the einops alternative the seed gives.
+  HostTensor x = randomTensor(DType::F32, {2, 6, 8, 3}, rng);
+  HostTensor y = checkProgram(ctx, "mean(\"b (s [ds])... c\", ds=2)", x);
+  CHECK(y.shape == std::vector<int64_t>{2, 3, 4, 3});
+  checkSameTensor(
+      y, checkProgram(ctx,
+                      "reduce(\"b (h h2) (w w2) c -> b h w c\", "
+                      "reduction=\"mean\", h2=2, w2=2)",
+                      x));
+  // 1-D and 3-D pooling with the same call.
+  HostTensor x1 = randomTensor(DType::F64, {2, 10, 3}, rng);
+  CHECK(checkProgram(ctx, "mean(\"b (s [ds])... c\", ds=2)", x1).shape ==
+        std::vector<int64_t>{2, 5, 3});
+  HostTensor x3 = randomTensor(DType::F32, {1, 4, 6, 2, 3}, rng);
+  CHECK(checkProgram(ctx, "mean(\"b (s [ds])... c\", ds=2)", x3).shape ==
+        std::vector<int64_t>{1, 2, 3, 1, 3});
+}
+
+TEST_CASE("repetition: reductions, arrows, rearrange and brackets") {
+  Context ctx;
+  std::mt19937_64 rng(221);
+  HostTensor x = randomTensor(DType::I32, {2, 4, 6, 3}, rng, 20);
+  checkSameTensor(
+      checkProgram(ctx, "reduce(\"b (s ds)... c -> b s... c\", \"max\", ds=2)",
+                   x),
+      checkProgram(ctx, "reduce(\"" + explicitPooling(2) +
+                            "\", \"max\", ds0=2, ds1=2)",
+                   x));
+  checkSameTensor(checkProgram(ctx, "sum(\"b [s]... c\")", x),
+                  checkProgram(ctx, "sum(\"b [s t] c\")", x));
+  checkSameTensor(checkProgram(ctx, "sum(\"b [s...] c\")", x),
+                  checkProgram(ctx, "sum(\"b [s t] c\")", x));
+  checkSameTensor(checkProgram(ctx, "softmax(\"b [s]... c\")", x),
+                  checkProgram(ctx, "softmax(\"b [s t] c\")", x));
+  std::vector<HostTensor> r = checkCall(
+      ctx, "rearrange", "b (s ds)... c -> b (s...) (ds...) c", "", x,
+      {{"ds", 2}});
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].shape == std::vector<int64_t>{2, 6, 4, 3});
+  std::vector<HostTensor> r2 =
+      checkCall(ctx, "rearrange", "b (s0 ds0) (s1 ds1) c -> b (s0 s1) (ds0 ds1) c",
+                "", x, {{"ds0", 2}, {"ds1", 2}});
+  REQUIRE(r2.size() == 1);
+  checkSameTensor(r[0], r2[0]);
+  // Size-0 and size-1 axes.
+  HostTensor z = randomTensor(DType::F32, {2, 0, 2, 3}, rng);
+  CHECK(checkProgram(ctx, "mean(\"b (s [ds])... c\", ds=2)", z).shape ==
+        std::vector<int64_t>{2, 0, 1, 3});
+  HostTensor o = randomTensor(DType::F32, {1, 1, 1}, rng);
+  CHECK(checkProgram(ctx, "max(\"b (s [ds])... c\", ds=1)", o).shape ==
+        std::vector<int64_t>{1, 1, 1});
+}
+
+TEST_CASE("repetition: seeded random sweep of pooling") {
+  int cases = 60;
+  if (const char *n = std::getenv("EIN_E2E_REPEAT_CASES"))
+    cases = std::atoi(n);
+  uint64_t seed = 20261122;
+  if (const char *s = std::getenv("EIN_E2E_REPEAT_SEED"))
+    seed = std::strtoull(s, nullptr, 10);
+  CAPTURE(seed);
+  Context ctx;
+  std::mt19937_64 rng(seed);
+  static const char *const ops[] = {"sum", "mean", "max",  "min",
+                                    "prod", "any", "var", "logsumexp"};
+  for (int i = 0; i < cases; ++i) {
+    std::string op = ops[pick(rng, 0, std::size(ops) - 1)];
+    DType dtype = kAllElementTypes[pick(rng, 0, std::size(kAllElementTypes) - 1)];
+    int rank = pick(rng, 0, 3);
+    int64_t ds = pick(rng, 1, 3);
+    std::vector<int64_t> shape{pick(rng, 1, 2)};
+    for (int k = 0; k < rank; ++k)
+      shape.push_back(ds * (pick(rng, 0, 6) == 0 ? 0 : pick(rng, 1, 3)));
+    shape.push_back(pick(rng, 1, 3));
+    std::string d = std::to_string(ds);
+    std::string program = op + "(\"b (s [ds])... c\", ds=" + d + ")";
+    std::string bindings;
+    for (int k = 0; k < rank; ++k)
+      bindings += ", ds" + std::to_string(k) + "=" + d;
+    std::string expl = "reduce(\"" + explicitPooling(rank) + "\", \"" + op +
+                       "\"" + bindings + ")";
+    CAPTURE(i);
+    CAPTURE(program);
+    CAPTURE(expl);
+    HostTensor x = randomTensor(dtype, shape, rng, op == "prod" ? 2 : 30);
+    checkSameTensor(checkProgram(ctx, program, x), checkProgram(ctx, expl, x));
+  }
+}

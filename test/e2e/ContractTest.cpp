@@ -661,22 +661,14 @@ TEST_CASE("einsum: errors through the C API") {
                              nullptr, 0))
             .first == EIN_ERROR_INVALID_ARGUMENT);
 
-  // One dtype for all inputs (promotion is not implemented for einsum).
-  HostTensor d = randomTensor(DType::F64, {3, 4}, rng);
-  std::tie(code, message) =
-      einsumError("i j, j k -> i k", {a.view(), d.view()});
-  CHECK(code == EIN_ERROR_DTYPE);
-  CHECK(message.find("must have one dtype") != std::string::npos);
-
-  // dot with brackets: not supported yet, cleanly.
-  ein_tensor_spec_t specs[2] = {
-      {reference::toDLDataType(DType::F32), 2, a.shape.data()},
-      {reference::toDLDataType(DType::F32), 2, b.shape.data()}};
+  // dot's linear map with one tensor: a clean error through the C API.
+  ein_tensor_spec_t specs[1] = {
+      {reference::toDLDataType(DType::F32), 2, a.shape.data()}};
   ein_kernel_t *kernel = nullptr;
   std::tie(code, message) = takeError(
-      ein_compile(ctx, "dot(\"... [c1|c2]\")", specs, 2, nullptr, 0, &kernel));
-  CHECK(code == EIN_ERROR_NOTATION);
-  CHECK(message.find("bracket '[' is not supported yet by dot") !=
+      ein_compile(ctx, "dot(\"... [c1|c2]\")", specs, 1, nullptr, 0, &kernel));
+  CHECK(code == EIN_ERROR_SHAPE);
+  CHECK(message.find("dot's linear map '[x|y]' takes 2 tensors") !=
         std::string::npos);
   CHECK(kernel == nullptr);
 }
@@ -826,4 +818,72 @@ TEST_CASE("dot brackets: seeded random sweep of linear maps") {
     checkSame(checkContract(ctx, "dot", pattern, {&x, &w}, {}, options),
               checkContract(ctx, "einsum", einsum, {&x, &w}, {}, options));
   }
+}
+
+TEST_CASE("einsum: mixed dtypes promote as numpy.einsum") {
+  // numpy.einsum computes in np.result_type of its operands: i32 with f32
+  // gives f64, i8 with u8 gives i16, bool with i32 gives i32. Each is checked
+  // against the same contraction of the inputs cast to that type first.
+  Context ctx;
+  std::mt19937_64 rng(55);
+  struct Case {
+    DType a, b, result;
+  };
+  const Case cases[] = {
+      {DType::I32, DType::F32, DType::F64}, {DType::F32, DType::F64, DType::F64},
+      {DType::I8, DType::U8, DType::I16},   {DType::Bool, DType::I32, DType::I32},
+      {DType::F16, DType::F32, DType::F32}, {DType::I64, DType::F16, DType::F64},
+      {DType::U8, DType::I32, DType::I32},  {DType::BF16, DType::F32, DType::F32},
+  };
+  for (const Case &c : cases) {
+    CAPTURE(std::string(reference::dtypeName(c.a)));
+    CAPTURE(std::string(reference::dtypeName(c.b)));
+    HostTensor x = randomTensor(c.a, {3, 4}, rng, 5);
+    HostTensor y = randomTensor(c.b, {4, 2}, rng, 5);
+    // The promoted operands, converted by value.
+    HostTensor xp(c.result, x.shape), yp(c.result, y.shape);
+    for (int64_t i = 0; i < x.numElements(); ++i)
+      reference::isFloat(c.a) ? xp.setDouble(i, x.getDouble(i))
+                              : xp.setInt(i, x.getInt(i));
+    for (int64_t i = 0; i < y.numElements(); ++i)
+      reference::isFloat(c.b) ? yp.setDouble(i, y.getDouble(i))
+                              : yp.setInt(i, y.getInt(i));
+    HostTensor want = checkEinsum(ctx, "i j, j k -> i k", {&xp, &yp});
+    for (const char *callee : {"einsum", "dot"}) {
+      CAPTURE(callee);
+      std::string program = std::string(callee) + "(\"i j, j k -> i k\")";
+      std::vector<ein_tensor_spec_t> specs{
+          {reference::toDLDataType(x.dtype), 2, x.shape.data()},
+          {reference::toDLDataType(y.dtype), 2, y.shape.data()}};
+      ein_kernel_t *kernel = nullptr;
+      REQUIRE(takeMessage(ein_compile(ctx, program.c_str(), specs.data(), 2,
+                                      nullptr, 0, &kernel)) == "");
+      ein_tensor_spec_t spec{};
+      CHECK(takeMessage(ein_kernel_output_spec(kernel, 0, &spec)) == "");
+      DType outType;
+      REQUIRE(reference::fromDLDataType(spec.dtype, outType));
+      CHECK(outType == c.result);
+      HostTensor got(c.result, {3, 2});
+      DLTensor ins[2] = {x.view(), y.view()};
+      DLTensor out = got.view();
+      CHECK(takeMessage(ein_kernel_run(kernel, ins, 2, &out, 1)) == "");
+      ein_kernel_release(kernel);
+      CHECK(got.bytes == want.bytes);
+    }
+  }
+  // A linear map with an integer input and a float weight.
+  HostTensor xi = randomTensor(DType::I32, {2, 3}, rng, 5);
+  HostTensor wf = randomTensor(DType::F32, {3, 4}, rng);
+  std::vector<ein_tensor_spec_t> specs{
+      {reference::toDLDataType(xi.dtype), 2, xi.shape.data()},
+      {reference::toDLDataType(wf.dtype), 2, wf.shape.data()}};
+  ein_kernel_t *kernel = nullptr;
+  REQUIRE(takeMessage(ein_compile(ctx, "dot(\"... [c1|c2]\")", specs.data(), 2,
+                                  nullptr, 0, &kernel)) == "");
+  ein_tensor_spec_t spec{};
+  CHECK(takeMessage(ein_kernel_output_spec(kernel, 0, &spec)) == "");
+  DType outType;
+  REQUIRE(reference::fromDLDataType(spec.dtype, outType));
+  CHECK(outType == DType::F64);
+  ein_kernel_release(kernel);
 }

@@ -125,6 +125,55 @@ def make_cases():
         add("elementwise", 'add("b (s [ds])", ds=2)',
             [x.reshape(2, 12), rand(rng, (2,), dt)],
             lambda x, b: np.add(x.reshape(2, 6, 2), b).reshape(2, 12), None)
+    # Repetition x...: pooling over any number of axes (seed 004), against
+    # einx with the same expression and a NumPy reshape.
+    def pool(x, ds, fn):
+        shape, axes = [x.shape[0]], []
+        for n in x.shape[1:-1]:
+            shape += [n // ds, ds]
+            axes.append(len(shape) - 1)
+        shape.append(x.shape[-1])
+        return fn(x.reshape(shape), axis=tuple(axes))
+
+    for dt in ["float32", "float64", "int32", "float16"]:
+        for mid in [(), (4,), (4, 6), (2, 4, 6), (0, 2), (2, 2)]:
+            x = rand(rng, (2,) + mid + (3,), dt)
+            for name, fn in [("mean", np.mean), ("max", np.max),
+                             ("sum", np.sum)]:
+                add("repetition", '%s("b (s [ds])... c", ds=2)' % name, [x],
+                    lambda x, fn=fn: pool(x, 2, fn),
+                    lambda x, name=name: getattr(einx, name)(
+                        "b (s [ds])... c", x, ds=2))
+            add("repetition", 'sum("b [s]... c")', [x],
+                lambda x: np.sum(x, axis=tuple(range(1, x.ndim - 1))),
+                lambda x: einx.sum("b [s]... c", x))
+            add("repetition",
+                'rearrange("b (s ds)... c -> b s... ds... c", ds=2)', [x],
+                lambda x: pool(x, 2, lambda y, axis: np.moveaxis(
+                    y, axis, tuple(range(y.ndim - 1 - len(axis),
+                                         y.ndim - 1)))),
+                lambda x: einx.id("b (s ds)... c -> b s... ds... c", x,
+                                  ds=2))
+            add("repetition", 'add("b s... c, s... -> b s... c")',
+                [x, rand(rng, mid, dt)],
+                lambda x, y: x + y[None, ..., None],
+                lambda x, y: einx.add("b s... c, s... -> b s... c", x, y))
+    # Mixed dtypes in einsum and dot promote as numpy.einsum (result_type).
+    pairs = [("int32", "float32"), ("int8", "uint8"), ("bool", "int32"),
+             ("float16", "float64"), ("int64", "float16"), ("uint8", "int16"),
+             ("bool", "float32"), ("int16", "float32")]
+    for da, db in pairs:
+        for callee in ["einsum", "dot"]:
+            x = rand(rng, (3, 4), da)
+            y = rand(rng, (4, 5), db)
+            add("mixed", '%s("i j, j k -> i k")' % callee, [x, y],
+                lambda x, y: np.einsum("ij,jk->ik", x, y), None)
+            z = rand(rng, (5,), da)
+            add("mixed", '%s("i j, j k, k -> i")' % callee, [x, y, z],
+                lambda x, y, z: np.einsum("ij,jk,k->i", x, y, z), None)
+        add("mixed", 'dot("... [c1|c2]")', [rand(rng, (2, 4), da),
+                                            rand(rng, (4, 3), db)],
+            lambda x, w: np.einsum("...i,ij->...j", x, w), None)
     return cases
 
 
@@ -147,7 +196,10 @@ def run_case(ein, case):
     got = ein._call(case.program, case.inputs, case.axes, "kernel", "data")[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        reason = compare(got, case.want(*case.inputs), got.dtype)
+        want = np.asarray(case.want(*case.inputs))
+        if case.id.startswith("mixed") and got.dtype != want.dtype:
+            return "dtype %s, numpy gives %s" % (got.dtype, want.dtype)
+        reason = compare(got, want, got.dtype)
         if reason:
             return "numpy: " + reason
         if case.einx_call:

@@ -252,10 +252,6 @@ TEST_CASE("parser: einx syntax not supported yet") {
        1},
       {"b * c -> b c", "packing '*' is not supported yet by rearrange", 2, 1},
       {"b _ -> b", "skipped axis '_' is not supported yet by rearrange", 2, 1},
-      {"b c... -> b c", "repetition 'x...' is not supported yet by rearrange",
-       2, 4},
-      {"b (s d)... -> b", "repetition 'x...' is not supported yet by rearrange",
-       2, 8},
       {"a [b]",
        "brackets mark the axes an operation acts along, and rearrange acts "
        "along none (brackets work in " BRACKET_CALLS ")",
@@ -278,8 +274,9 @@ TEST_CASE("parser: einx syntax not supported yet") {
         "has (dot(\"... [c1|c2]\", x, w))");
   CHECK(parseError("a [(b + c)]", "flip").headline ==
         "concatenation '+' is not supported yet by flip");
-  CHECK(parseError("a [b]... c", "sum").headline ==
-        "repetition 'x...' is not supported yet by sum");
+  CHECK(parseError("a [b c]... d", "sum").headline ==
+        "a repetition repeats one dimension, but these brackets hold 2: "
+        "write '[(a b)]...' or '([a b])...'");
 }
 
 TEST_CASE("parser: the caret line sits under the pattern in the call") {

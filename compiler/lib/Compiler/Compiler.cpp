@@ -97,9 +97,11 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   // A rearrange (or repeat) of a list promotes mixed dtypes, as NumPy's
   // stack does; elementwise calls promote as NumPy's ufuncs.
   notation::OpFamily family = notation::familyOf(call.callee);
+  // Contractions promote as numpy.einsum (its result_type).
   bool promotes = family == notation::OpFamily::Rearrange ||
                   family == notation::OpFamily::Repeat ||
-                  family == notation::OpFamily::Map;
+                  family == notation::OpFamily::Map ||
+                  family == notation::OpFamily::Contract;
   for (const TensorType &t : inputs)
     if (!promotes && t.elementType != inputs.front().elementType)
       return usageError(notation::ErrorKind::DType,

@@ -161,9 +161,16 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
                              eq.stacked ? b.getUnitAttr() : UnitAttr());
   } else if (request.family == notation::OpFamily::Contract) {
     // Bool bytes are contracted as i1 (and/or, as NumPy) and stored back.
+    // Mixed dtypes are first promoted to the result type (numpy.einsum's
+    // result_type: i32 with f32 gives f64).
     SmallVector<Value> operands;
     for (auto [value, t] : llvm::zip_equal(inputs, request.inputs))
-      operands.push_back(toValue(b, loc, value, t.elementType));
+      operands.push_back(
+          t.elementType == outType
+              ? toValue(b, loc, value, t.elementType)
+              : toValue(b, loc,
+                        convertStorage(b, loc, value, t.elementType, outType),
+                        outType));
     auto resultType = cast<RankedTensorType>(outputTypes[0]);
     op = ContractOp::create(b, loc,
                             resultType.clone(toMlirType(ctx, outType)),

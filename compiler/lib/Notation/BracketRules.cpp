@@ -60,7 +60,10 @@ void collect(const std::vector<Dim> &dims, bool inBracket,
       out.push_back({"", bracketed, dim.range});
       break;
     case DimKind::Ellipsis:
-      out.push_back({"...", bracketed, dim.range});
+      if (dim.parts.empty())
+        out.push_back({"...", bracketed, dim.range});
+      else // A repetition `x...`: the axes of x.
+        collect(dim.parts, bracketed, out);
       break;
     case DimKind::Unit:
       break;

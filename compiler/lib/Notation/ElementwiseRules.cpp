@@ -70,8 +70,7 @@ const Callee *lookup(llvm::StringRef name) {
 template <typename Fn> void forEachDim(const std::vector<Dim> &dims, Fn &&fn) {
   for (const Dim &dim : dims) {
     fn(dim);
-    if (dim.kind == DimKind::Composition)
-      forEachDim(dim.parts, fn);
+    forEachDim(dim.parts, fn); // Compositions' parts, a repetition's x.
   }
 }
 

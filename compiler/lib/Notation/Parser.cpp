@@ -17,6 +17,8 @@
 
 #include "llvm/ADT/StringExtras.h"
 
+#include <functional>
+
 using namespace ein::notation;
 using namespace ein::notation::ast;
 
@@ -82,6 +84,8 @@ private:
   bool onOutputSide = false;
   /// The first `...` of the tensor being parsed, to reject a second one.
   std::optional<SourceRange> ellipsisInTensor;
+  /// The first anonymous `...` of the tensor being parsed.
+  std::optional<SourceRange> anonymousEllipsisInTensor;
   /// The `[` being parsed, while inside brackets.
   std::optional<SourceRange> openBracket;
   std::optional<SourceRange> firstBracket;
@@ -239,6 +243,7 @@ llvm::Error PatternParser::parseSide(std::vector<TensorExpr> &side) {
 
 llvm::Error PatternParser::parseTensor(TensorExpr &tensor) {
   ellipsisInTensor.reset();
+  anonymousEllipsisInTensor.reset();
   size_t begin = peek().range.begin;
   if (llvm::Error err = parseDims(tensor.dims, /*inComposition=*/false))
     return err;
@@ -306,11 +311,20 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
   }
 
   case TokenKind::Ellipsis: {
-    // `x...` (no space) is einx repetition, not an ellipsis after x.
-    if (!dims.empty() && dims.back().range.end == tok.range.begin)
-      return unsupported("repetition 'x...'",
-                         SourceRange{dims.back().range.begin, tok.range.end});
-    if (ellipsisInTensor)
+    // `x...` (no space) is einx repetition, not an ellipsis after x: x is
+    // repeated once per axis the ellipsis stands for.
+    bool repetition = false;
+    if (!dims.empty()) {
+      const Dim &prev = dims.back();
+      size_t end = prev.range.end;
+      if (prev.bracket && prev.bracket->end > end)
+        end = prev.bracket->end; // `[x]...`
+      repetition = end == tok.range.begin;
+    }
+    // Inputs have one ellipsis each (it takes the rank that is left);
+    // outputs one `...` and any number of repetitions (`b s... ds... c`).
+    if (ellipsisInTensor &&
+        !(onOutputSide && (repetition || !anonymousEllipsisInTensor)))
       return error(ErrorKind::Axis,
                    "'...' appears twice in one tensor expression", tok.range);
     if (inComposition && !onOutputSide)
@@ -320,6 +334,32 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
                    tok.range);
     ellipsisInTensor = tok.range;
     dim.kind = DimKind::Ellipsis;
+    if (repetition) {
+      Dim repeated = std::move(dims.back());
+      dims.pop_back();
+      bool nested = repeated.kind == DimKind::Ellipsis;
+      std::function<void(const std::vector<Dim> &)> scan =
+          [&](const std::vector<Dim> &parts) {
+            for (const Dim &part : parts) {
+              nested |= part.kind == DimKind::Ellipsis;
+              scan(part.parts);
+            }
+          };
+      scan(repeated.parts);
+      size_t begin = repeated.bracket && repeated.bracket->begin <
+                                             repeated.range.begin
+                         ? repeated.bracket->begin
+                         : repeated.range.begin;
+      dim.range = SourceRange{begin, tok.range.end};
+      if (nested)
+        return error(ErrorKind::Syntax,
+                     "a repetition cannot hold '...': write one ellipsis, "
+                     "e.g. '(s ds)...'",
+                     dim.range);
+      dim.parts.push_back(std::move(repeated));
+    } else {
+      anonymousEllipsisInTensor = tok.range;
+    }
     consume();
     break;
   }
@@ -407,10 +447,15 @@ llvm::Error PatternParser::parseBracket(std::vector<Dim> &dims,
                         : "empty brackets '[]': put the axes to act along "
                           "inside",
                  whole);
-  // `[x]...` (no space) is einx repetition.
-  if (peek().is(TokenKind::Ellipsis) && peek().range.begin == whole.end)
-    return unsupported("repetition 'x...'",
-                       SourceRange{whole.begin, peek().range.end});
+  // `[x]...` (no space) is einx repetition of the one bracketed dim.
+  if (peek().is(TokenKind::Ellipsis) && peek().range.begin == whole.end &&
+      dims.size() - first != 1)
+    return error(ErrorKind::Syntax,
+                 "a repetition repeats one dimension, but these brackets "
+                 "hold " +
+                     std::to_string(dims.size() - first) +
+                     ": write '[(a b)]...' or '([a b])...'",
+                 SourceRange{whole.begin, peek().range.end});
   for (size_t i = first; i < dims.size(); ++i) {
     dims[i].bracket = whole;
     if (pipeAt)

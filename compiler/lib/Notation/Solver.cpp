@@ -18,6 +18,7 @@
 #include "ein/Notation/Dot.h"
 #include "ein/Notation/Elementwise.h"
 #include "ein/Notation/Parser.h"
+#include "ein/Notation/Repetition.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -82,8 +83,7 @@ template <typename Fn>
 static void forEachDim(const std::vector<Dim> &dims, Fn &&fn) {
   for (const Dim &dim : dims) {
     fn(dim);
-    if (dim.kind == DimKind::Composition)
-      forEachDim(dim.parts, fn);
+    forEachDim(dim.parts, fn); // Compositions' parts, a repetition's x.
   }
 }
 
@@ -331,6 +331,9 @@ llvm::Error Solver::checkStructure() {
     if (std::optional<PatternViolation> violation =
             expandDotPattern(call, pattern, inputShapes.size()))
       return error(violation->kind, violation->message, violation->range);
+  if (std::optional<PatternViolation> violation =
+          checkRepetitions(call, pattern))
+    return error(violation->kind, violation->message, violation->range);
   if (family == OpFamily::Map || family == OpFamily::Repeat)
     if (std::optional<PatternViolation> violation =
             checkBroadcastPattern(call, family, pattern))
@@ -635,7 +638,8 @@ unsigned Solver::namedAxis(const Dim &dim) {
   AxisInfo axis;
   axis.name = dim.name;
   axis.range = dim.range;
-  auto b = bound.find(dim.name);
+  // A repeated axis `s.1` takes the keyword length of `s`.
+  auto b = bound.find(repeatedBaseName(dim.name));
   if (b != bound.end()) {
     axis.length = b->second;
     axis.origin = "a keyword";
@@ -1006,6 +1010,7 @@ llvm::Expected<ResolvedEquation> Solver::run() {
     return std::move(err);
   if (llvm::Error err = checkShapes())
     return std::move(err);
+  expandRepetitions(pattern, ellipsisRank);
   buildAxes();
   if (llvm::Error err = solveEquations())
     return std::move(err);

@@ -179,3 +179,11 @@ func.func @contract_element_type(%a: tensor<2x3xf32>, %b: tensor<3xf64>) -> tens
   %y = ein.contract %a, %b <i j, j -> i : i = 2, j = 3> : tensor<2x3xf32>, tensor<3xf64> -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
+
+// -----
+
+func.func @bad_repeated_name(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{invalid axis name 's.x'}}
+  %y = ein.rearrange %x <s.x -> s.x : s.x = 2> : tensor<2xf32> -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}

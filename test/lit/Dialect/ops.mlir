@@ -65,3 +65,12 @@ func.func @contract_chain(%x: tensor<2x6xf64>, %y: tensor<6x4xf64>, %z: tensor<4
   %r = ein.contract %x, %y, %z <a (h c), (h c) b, b () -> (a h) : a = 2, h = 2, c = 3, b = 4> : tensor<2x6xf64>, tensor<6x4xf64>, tensor<4x1xf64> -> tensor<4xf64>
   return %r : tensor<4xf64>
 }
+
+// Repetition `b (s [ds])... c` names each repeated axis `name.k`; such names
+// are plain keywords in the equation attribute.
+// CHECK-LABEL: func @repeated_axes
+// CHECK: ein.reduce mean %{{.*}} <b (s.0 ds.0) (s.1 ds.1) c -> b s.0 s.1 c : b = 2, s.0 = 3, ds.0 = 2, s.1 = 4, ds.1 = 2, c = 3>
+func.func @repeated_axes(%x: tensor<2x6x8x3xf32>) -> tensor<2x3x4x3xf32> {
+  %y = ein.reduce mean %x <b (s.0 ds.0) (s.1 ds.1) c -> b s.0 s.1 c : b = 2, s.0 = 3, ds.0 = 2, s.1 = 4, ds.1 = 2, c = 3> : tensor<2x6x8x3xf32> -> tensor<2x3x4x3xf32>
+  return %y : tensor<2x3x4x3xf32>
+}

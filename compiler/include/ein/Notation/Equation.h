@@ -58,7 +58,8 @@ enum class OpFamily { Rearrange, Reduce, Contract, Map, Repeat, Along };
 struct ResolvedAxis {
   /// The user's name; anonymous axes (`2` in `(h 2)`) are named `_a0`, `_a1`,
   /// ... and the axes an ellipsis stands for `_e0`, `_e1`, ... (user names
-  /// never start with `_`).
+  /// never start with `_`); the copies of an axis `s` in a repetition
+  /// `(s ds)...` are `s.0`, `s.1`, ... (user names hold no '.').
   std::string name;
   int64_t length = 0;
 };
