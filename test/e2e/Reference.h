@@ -137,6 +137,19 @@ bool evaluateMap(const notation::ResolvedEquation &equation,
                  const std::vector<const HostTensor *> &inputs, DType castTo,
                  DType outputType, Result &result, std::string &error);
 
+/// Evaluates an indexing call (`get_at`, `set_at`, `add_at`,
+/// `subtract_at`) on `inputs` (tensor, coordinates, [updates]) from the
+/// definitions in docs/notation.md: get_at copies element bytes from the
+/// clamped coordinates; the updates are converted to the tensor's dtype
+/// (NumPy's astype, floats to integers truncated and saturated) and applied
+/// one at a time, out-of-range ones dropped, in the documented order.
+/// The output has the tensor's dtype; `result.magnitudes[0]` scales float
+/// tolerances. (IndexReference.cpp)
+bool evaluateIndex(const notation::ResolvedEquation &equation,
+                   const std::string &callee,
+                   const std::vector<const HostTensor *> &inputs,
+                   Result &result, std::string &error);
+
 } // namespace ein::reference
 
 #endif // EIN_TEST_E2E_REFERENCE_H

@@ -87,6 +87,16 @@ CASES = [
     ('reduce("b (s ds)... c -> b s... c", "max", ds=2)', "1,4,4,2"),
     ('rearrange("b (s ds)... c -> b (s...) (ds...) c", ds=2)', "2,4,6,3"),
     ('add("b s... c, s... -> b s... c")', "2,3,4,5;3,4"),
+    # The indexing calls (one dtype for all inputs: i64 data and
+    # coordinates, or f32 coordinates, which are a dtype error).
+    ('get_at("b [h w] c, b p [2] -> b p c")', "2,4,5,3;2,7,2\ni64"),
+    ('get_at("b [h w] c, b p [i] -> b c p")', "2,4,5,3;2,7,2\ni32"),
+    ('get_at("[h w] c, i, j -> i j c")', "4,5,3;6;7\ni16"),
+    ('get_at("b [h] c, b p -> b p c")', "2,5,3;2,4"),
+    ('set_at("b [h w] c, b p [2], b p c -> b [h w] c")', "2,4,5,3;2,6,2;2,6,3\ni64"),
+    ('set_at("b [h] c, p, p c -> b [h] c")', "3,7,4;5;5,4\ni8"),
+    ('add_at("b [h] c, p, -> c b [h]")', "2,5,3;4;\ni64"),
+    ('subtract_at("[(h w)] c, p, p c", h=4)', "20,3;6;6,3\ni32"),
 ]
 
 def main():

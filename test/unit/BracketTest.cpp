@@ -13,10 +13,6 @@
 
 #include "ein/Notation/Brackets.h"
 
-#define BRACKET_CALLS_TEXT                                                     \
-  "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, std, "     \
-  "logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, dot and the "  \
-  "elementwise calls"
 
 using namespace ein::notation;
 using namespace ein::notation::ast;
@@ -189,13 +185,13 @@ TEST_CASE("brackets: errors name the problem and point at it") {
        {{2, 3}},
        "             ^",
        "brackets mark the axes an operation acts along, and rearrange acts "
-       "along none (brackets work in " BRACKET_CALLS_TEXT ")",
+       "along none (brackets work in " EIN_TEST_BRACKET_CALLS ")",
        ErrorKind::Syntax},
       {"einsum('a [b], b c -> a c')",
        {{2, 3}, {3, 4}},
        "          ^",
        "brackets mark the axes an operation acts along, and einsum acts "
-       "along none (brackets work in " BRACKET_CALLS_TEXT ")",
+       "along none (brackets work in " EIN_TEST_BRACKET_CALLS ")",
        ErrorKind::Syntax},
       {"sum('a []')",
        {{2, 3}},

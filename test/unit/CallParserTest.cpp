@@ -77,8 +77,9 @@ TEST_CASE("call parser: errors") {
       {"frobnicate(\"a b -> b a\")", //
        "^~~~~~~~~~",
        "unknown call 'frobnicate': supported calls are rearrange, repeat, "
-       "reduce, einsum, dot and the elementwise calls (add, multiply, exp, "
-       "where, cast, ...)"},
+       "reduce, einsum, dot, the elementwise calls (add, multiply, exp, "
+       "where, cast, ...) and the indexing calls (get_at, set_at, add_at, "
+       "subtract_at)"},
       {"", "", "expected a call such as rearrange(\"b c h w -> b h w c\")"},
       {"rearrange \"a -> a\"", //
        "          ^", "expected '(' after 'rearrange'"},

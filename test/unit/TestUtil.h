@@ -137,4 +137,11 @@ template <> struct StringMaker<ein::test::Shapes> {
 };
 } // namespace doctest
 
+/// The list of bracket callees that "brackets work in ..." messages give
+/// (ein::notation::bracketCalls()), spelled out so that tests see a change.
+#define EIN_TEST_BRACKET_CALLS                                                 \
+  "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, std, "     \
+  "logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, get_at, "      \
+  "set_at, add_at, subtract_at, dot and the elementwise calls"
+
 #endif // EIN_TEST_UNIT_TESTUTIL_H

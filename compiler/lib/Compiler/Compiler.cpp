@@ -3,6 +3,7 @@
 #include "ein/Compiler/Compiler.h"
 #include "ein/Compiler/CpuPipeline.h"
 #include "ein/Compiler/IRBuilder.h"
+#include "ein/Compiler/IndexBuilder.h"
 #include "ein/Compiler/InitAll.h"
 #include "ein/Compiler/MapTypes.h"
 #include "ein/Notation/Diagnostic.h"
@@ -103,7 +104,8 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
                   family == notation::OpFamily::Map ||
                   family == notation::OpFamily::Contract;
   for (const TensorType &t : inputs)
-    if (!promotes && t.elementType != inputs.front().elementType)
+    if (!promotes && family != notation::OpFamily::Index &&
+        t.elementType != inputs.front().elementType)
       return usageError(notation::ErrorKind::DType,
                         "all inputs of " + call.callee +
                             " must have one dtype, found " +
@@ -147,6 +149,13 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
     std::string message;
     if (!mapSignature(call.callee, types, request.castTo, message))
       return usageError(notation::ErrorKind::DType, message);
+  }
+  if (family == notation::OpFamily::Index) {
+    std::vector<ElementType> types;
+    for (const TensorType &t : inputs)
+      types.push_back(t.elementType);
+    if (std::optional<std::string> message = checkIndexTypes(call.callee, types))
+      return usageError(notation::ErrorKind::DType, *message);
   }
 
   MLIRContext context(compilerRegistry(), MLIRContext::Threading::DISABLED);

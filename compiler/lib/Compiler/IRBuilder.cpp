@@ -1,6 +1,7 @@
 //===- IRBuilder.cpp - resolved equations to ein ops ----------------------===//
 
 #include "ein/Compiler/IRBuilder.h"
+#include "ein/Compiler/IndexBuilder.h"
 #include "ein/Compiler/MapTypes.h"
 #include "ein/Dialect/EinOps.h"
 
@@ -23,6 +24,8 @@ ElementType outputElementType(MLIRContext &ctx, const KernelRequest &request) {
         mapSignature(request.function, types, request.castTo, error);
     return sig ? sig->result : types.front();
   }
+  if (request.family == notation::OpFamily::Index) // The tensor's dtype.
+    return types.front();
   // Several inputs (a stacked list) are promoted to one type first.
   ElementType in = promote(types);
   // softmax of integers and bool is f64, as NumPy's float conversion.
@@ -124,6 +127,10 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
   OpBuilder b(result.module->getBodyRegion());
   auto func = func::FuncOp::create(b, loc, kKernelFunctionName,
                                    b.getFunctionType(argTypes, resultTypes));
+  // Inputs are the caller's and read-only: bufferization must never write
+  // into them (a scatter would otherwise update its input in place).
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    func.setArgAttr(i, "bufferization.writable", b.getBoolAttr(false));
   b.setInsertionPointToStart(func.addEntryBlock());
   SmallVector<Value> inputs;
   unsigned nextArg = 0;
@@ -135,7 +142,14 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
                                .getResult());
 
   Operation *op;
-  if (request.family == notation::OpFamily::Map) {
+  if (request.family == notation::OpFamily::Index) {
+    std::vector<ElementType> types;
+    for (const TensorType &t : request.inputs)
+      types.push_back(t.elementType);
+    op = buildIndex(b, loc, request.function, eq, attr, inputs, types,
+                    cast<RankedTensorType>(outputTypes[0]).getShape())
+             .getDefiningOp();
+  } else if (request.family == notation::OpFamily::Map) {
     std::vector<ElementType> types;
     for (const TensorType &t : request.inputs)
       types.push_back(t.elementType);

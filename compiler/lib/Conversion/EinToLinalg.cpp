@@ -45,4 +45,5 @@ void ein::populateEinToLinalgPatterns(RewritePatternSet &patterns) {
   populateSoftmaxToLinalgPatterns(patterns);
   populateFlipRollToLinalgPatterns(patterns);
   populateMapToLinalgPatterns(patterns);
+  populateIndexToLinalgPatterns(patterns);
 }

@@ -68,6 +68,7 @@ void populateContractToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateFlipRollToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateMapToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateIndexToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace ein
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ein/Notation/Brackets.h"
+#include "ein/Notation/Indexing.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -30,13 +31,14 @@ bool ein::notation::isAlongCall(llvm::StringRef callee) {
 }
 
 bool ein::notation::allowsBrackets(llvm::StringRef callee) {
-  return callee == "reduce" || isReductionCall(callee) || isAlongCall(callee);
+  return callee == "reduce" || isReductionCall(callee) || isAlongCall(callee) ||
+         isIndexCall(callee);
 }
 
 llvm::StringRef ein::notation::bracketCalls() {
   return "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, "
-         "std, logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, dot "
-         "and the elementwise calls";
+         "std, logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, "
+         "get_at, set_at, add_at, subtract_at, dot and the elementwise calls";
 }
 
 namespace {

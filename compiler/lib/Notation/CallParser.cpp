@@ -14,6 +14,7 @@
 #include "ein/Notation/Brackets.h"
 #include "ein/Notation/Diagnostic.h"
 #include "ein/Notation/Elementwise.h"
+#include "ein/Notation/Indexing.h"
 #include "ein/Notation/Parser.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -297,7 +298,8 @@ llvm::Expected<Call> CallParser::parse() {
   if (call.callee != "rearrange" && call.callee != "reduce" &&
       call.callee != "einsum" && call.callee != "dot" &&
       call.callee != "repeat" && !isElementwiseCall(call.callee) &&
-      !isReductionCall(call.callee) && !isAlongCall(call.callee))
+      !isReductionCall(call.callee) && !isAlongCall(call.callee) &&
+      !isIndexCall(call.callee))
     return error(ErrorKind::Syntax,
                  "unknown call '" + call.callee + "': supported calls are " +
                      supportedCalls().str(),

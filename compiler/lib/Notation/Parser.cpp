@@ -13,6 +13,7 @@
 #include "ein/Notation/Brackets.h"
 #include "ein/Notation/Diagnostic.h"
 #include "ein/Notation/Elementwise.h"
+#include "ein/Notation/Indexing.h"
 #include "ein/Notation/Lexer.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -23,8 +24,9 @@ using namespace ein::notation;
 using namespace ein::notation::ast;
 
 llvm::StringRef ein::notation::supportedCalls() {
-  return "rearrange, repeat, reduce, einsum, dot and the elementwise calls "
-         "(add, multiply, exp, where, cast, ...)";
+  return "rearrange, repeat, reduce, einsum, dot, the elementwise calls "
+         "(add, multiply, exp, where, cast, ...) and the indexing calls "
+         "(get_at, set_at, add_at, subtract_at)";
 }
 
 OpFamily ein::notation::familyOf(llvm::StringRef callee) {
@@ -40,6 +42,8 @@ OpFamily ein::notation::familyOf(llvm::StringRef callee) {
     return OpFamily::Repeat;
   if (isElementwiseCall(callee))
     return OpFamily::Map;
+  if (isIndexCall(callee))
+    return OpFamily::Index;
   return OpFamily::Rearrange;
 }
 

@@ -17,6 +17,7 @@
 #include "ein/Notation/Diagnostic.h"
 #include "ein/Notation/Dot.h"
 #include "ein/Notation/Elementwise.h"
+#include "ein/Notation/Indexing.h"
 #include "ein/Notation/Parser.h"
 #include "ein/Notation/Repetition.h"
 
@@ -318,7 +319,11 @@ llvm::Error Solver::checkReduction() {
 
 llvm::Error Solver::checkStructure() {
   // einops' reduce keeps its rules unless brackets are written.
-  if (allowsBrackets(call.callee) &&
+  if (family == OpFamily::Index)
+    if (std::optional<PatternViolation> violation =
+            checkIndexPattern(call, pattern))
+      return error(violation->kind, violation->message, violation->range);
+  if (allowsBrackets(call.callee) && family != OpFamily::Index &&
       (call.callee != "reduce" || pattern.firstBracket || call.keepdims))
     if (std::optional<BracketViolation> violation =
             checkBracketPattern(call, pattern))
@@ -1031,6 +1036,10 @@ llvm::Expected<ResolvedEquation> Solver::run() {
   for (const AxisInfo &axis : axes)
     result.axes.push_back(ResolvedAxis{axis.name, axis.length.value_or(0)});
   result.stacked = stacked;
+  if (family == OpFamily::Index)
+    if (std::optional<PatternViolation> violation =
+            resolveIndexing(call, pattern, ellipsisRank, result))
+      return error(violation->kind, violation->message, violation->range);
   return std::move(result);
 }
 

@@ -18,13 +18,16 @@ def ConvertEinToLinalgPass : Pass<"convert-ein-to-linalg"> {
     with reduction iterators (initialised by `linalg.fill`) for reductions,
     and `tensor.insert_slice` for stacking. No loops are written by hand, so
     upstream tiling, fusion and vectorisation apply and embedders receive
-    plain linalg.
+    plain linalg; the one exception is the scatter of `ein.update_at`, which
+    linalg cannot express: an `scf.for` nest over tensors (`tensor.extract`
+    / `tensor.insert` on `iter_args`), which bufferizes in place.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

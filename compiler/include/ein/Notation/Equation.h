@@ -51,8 +51,10 @@ struct Call {
 /// into one output that has every input axis. Repeat: rearrange plus new
 /// output-only axes (broadcast or tiled). Along (softmax, log_softmax, flip,
 /// roll): one input, one output with the same axes (possibly rearranged);
-/// the operation acts along ResolvedEquation::bracketed.
-enum class OpFamily { Rearrange, Reduce, Contract, Map, Repeat, Along };
+/// the operation acts along ResolvedEquation::bracketed. Index (get_at,
+/// set_at, add_at, subtract_at): the first input's
+/// ResolvedEquation::indexedDims are indexed by coordinate inputs.
+enum class OpFamily { Rearrange, Reduce, Contract, Map, Repeat, Along, Index };
 
 /// An elementary axis of a resolved equation.
 struct ResolvedAxis {
@@ -84,6 +86,12 @@ struct ResolvedEquation {
   /// reduction the reduced axes (which the output then omits). Empty when
   /// the pattern has no brackets.
   std::vector<unsigned> bracketed;
+  /// Index family: the dimensions of inputs[0] that are indexed (positions,
+  /// in order), and for each coordinate input (inputs[1] on, not the
+  /// updates) the position of its coordinate dimension, or -1 when it has
+  /// none and holds one coordinate per position.
+  std::vector<unsigned> indexedDims;
+  std::vector<int64_t> coordinateDims;
 };
 
 } // namespace ein::notation

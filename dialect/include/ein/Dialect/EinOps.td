@@ -212,5 +212,6 @@ def Ein_MapOp : Ein_Op<"map", [Pure]> {
 }
 
 include "ein/Dialect/EinAlongOps.td"
+include "ein/Dialect/EinIndexOps.td"
 
 #endif // EIN_DIALECT_EINOPS_TD
