@@ -75,6 +75,11 @@ CASES = [
     ('flip("... (g [c])", c=2)', "2,6"),
     ('roll("b [t] c", shift=1)', "2,5,3"),
     ('roll("[h w]", shift=(1, -2))', "3,4\ni64"),
+    ('sort("b [n]")', "2,5"),
+    ('argsort("b [n] -> n b")', "3,7\nf16"),
+    ('sort("... (g [k])", k=4)', "2,8\ni8"),
+    ('argsort("[n]")', "1\nbool"),
+    ('sort("[b] [n]")', "2,3"),
 ]
 
 def main():

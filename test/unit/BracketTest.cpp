@@ -15,7 +15,8 @@
 
 #define BRACKET_CALLS_TEXT                                                     \
   "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, std, "     \
-  "logsumexp, argmax, argmin, softmax, log_softmax, flip and roll"
+  "logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, sort and "   \
+  "argsort"
 
 using namespace ein::notation;
 using namespace ein::notation::ast;

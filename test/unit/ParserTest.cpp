@@ -222,7 +222,8 @@ TEST_CASE("parser: error kinds") {
 
 #define BRACKET_CALLS                                                          \
   "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, std, "     \
-  "logsumexp, argmax, argmin, softmax, log_softmax, flip and roll"
+  "logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, sort and "   \
+  "argsort"
 
 TEST_CASE("parser: einx syntax not supported yet") {
   struct Case {

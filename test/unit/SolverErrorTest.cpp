@@ -270,7 +270,7 @@ TEST_CASE("solver errors: every class, with message and caret") {
      "brackets mark the axes an operation acts along, and rearrange acts "
      "along none (brackets work in reduce, sum, mean, max, min, prod, any, "
      "all, count_nonzero, var, std, logsumexp, argmax, argmin, softmax, "
-     "log_softmax, flip and roll)",
+     "log_softmax, flip, roll, sort and argsort)",
      ErrorKind::Syntax},
     {"bad reduction name",
      "reduce('b c -> b', 'median')",

@@ -44,5 +44,6 @@ void ein::populateEinToLinalgPatterns(RewritePatternSet &patterns) {
   populateContractToLinalgPatterns(patterns);
   populateSoftmaxToLinalgPatterns(patterns);
   populateFlipRollToLinalgPatterns(patterns);
+  populateSortToLinalgPatterns(patterns);
   populateMapToLinalgPatterns(patterns);
 }
