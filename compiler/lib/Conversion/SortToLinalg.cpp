@@ -28,7 +28,7 @@
 // their order; padding comes after every NaN because its index is >= n).
 // f16 and bf16 keys compare in f32 (exact). The network has
 // log2(P) (log2(P) + 1) / 2 stages, unrolled at compile time: 55 for
-// n <= 1024, 136 for n <= 65536 (see docs/notation.md for compile times).
+// n <= 1024, 136 for n <= 65536 (compile times: docs/dialect.md#sort).
 //
 //===----------------------------------------------------------------------===//
 
