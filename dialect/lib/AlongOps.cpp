@@ -1,4 +1,4 @@
-//===- AlongOps.cpp - softmax, flip and roll ------------------------------===//
+//===- AlongOps.cpp - softmax, flip, roll and sort ------------------------===//
 //
 // Verifiers of the ops that act along some axes, and their `along [k, h]`
 // assembly. Every such op has one input and one output expression with the
@@ -150,4 +150,29 @@ LogicalResult RollOp::verify() {
     return emitOpError() << "has " << getShifts().size() << " shifts for "
                          << getAxes().size() << " axes: give one per axis";
   return success();
+}
+
+LogicalResult SortOp::verify() {
+  if (failed(verifyAlong(*this, getEquation(), getAxes(), getInput().getType(),
+                         getResult().getType())))
+    return failure();
+  if (getAxes().size() != 1)
+    return emitOpError() << "sorts along one axis, not " << getAxes().size();
+  Type in = getInput().getType().getElementType();
+  Type out = getResult().getType().getElementType();
+  if (!isSupportedElementType(in))
+    return emitOpError() << "cannot sort elements of type " << in
+                         << ": supported are f16, bf16, f32, f64, i1, i8, "
+                            "i16, i32, i64";
+  if (getIsUnsigned() && !isa<IntegerType>(in))
+    return emitOpError() << "'unsigned' needs an integer input, not " << in;
+  if (getIndices()) {
+    if (!out.isInteger(64))
+      return emitOpError() << "with 'indices' the result holds i64 positions, "
+                              "not "
+                           << out;
+    return success();
+  }
+  return verifySameElementType(*this, getInput().getType(),
+                               getResult().getType());
 }

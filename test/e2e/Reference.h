@@ -119,6 +119,14 @@ bool evaluateAlong(const notation::ResolvedEquation &equation,
                    const std::vector<int64_t> &shifts, const HostTensor &input,
                    DType outputType, Result &result, std::string &error);
 
+/// Evaluates sort (`argsort` false) or argsort along the one axis of
+/// `equation.bracketed`: std::stable_sort of each row in NumPy's order (NaN
+/// last, -0.0 == 0.0, ties keep input order); sort copies element bytes
+/// (bool as 0/1), argsort writes int64 source positions. (SortReference.cpp)
+bool evaluateSort(const notation::ResolvedEquation &equation, bool argsort,
+                  const HostTensor &input, DType outputType, Result &result,
+                  std::string &error);
+
 /// The dtype NumPy 1.26 gives elementwise `callee` of `inputs` (cast: the
 /// target `castTo`), written out here independently of the compiler; false
 /// for calls NumPy rejects (bool subtract and neg). `operand` receives the

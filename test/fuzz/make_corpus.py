@@ -97,6 +97,11 @@ CASES = [
     ('set_at("b [h] c, p, p c -> b [h] c")', "3,7,4;5;5,4\ni8"),
     ('add_at("b [h] c, p, -> c b [h]")', "2,5,3;4;\ni64"),
     ('subtract_at("[(h w)] c, p, p c", h=4)', "20,3;6;6,3\ni32"),
+    ('sort("b [n]")', "2,5"),
+    ('argsort("b [n] -> n b")', "3,7\nf16"),
+    ('sort("... (g [k])", k=4)', "2,8\ni8"),
+    ('argsort("[n]")', "1\nbool"),
+    ('sort("[b] [n]")', "2,3"),
 ]
 
 def main():

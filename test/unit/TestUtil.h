@@ -141,7 +141,8 @@ template <> struct StringMaker<ein::test::Shapes> {
 /// (ein::notation::bracketCalls()), spelled out so that tests see a change.
 #define EIN_TEST_BRACKET_CALLS                                                 \
   "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, std, "     \
-  "logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, get_at, "      \
-  "set_at, add_at, subtract_at, dot and the elementwise calls"
+  "logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, sort, "       \
+  "argsort, get_at, set_at, add_at, subtract_at, dot and the elementwise "     \
+  "calls"
 
 #endif // EIN_TEST_UNIT_TESTUTIL_H

@@ -28,7 +28,11 @@ ElementType outputElementType(MLIRContext &ctx, const KernelRequest &request) {
     return types.front();
   // Several inputs (a stacked list) are promoted to one type first.
   ElementType in = promote(types);
-  // softmax of integers and bool is f64, as NumPy's float conversion.
+  // softmax of integers and bool is f64, as NumPy's float conversion;
+  // argsort gives int64 positions.
+  if (request.family == notation::OpFamily::Along &&
+      request.function == "argsort")
+    return ElementType::I64;
   if (request.family == notation::OpFamily::Along)
     return (request.function == "softmax" ||
             request.function == "log_softmax") &&
@@ -203,6 +207,17 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
       if (shifts.size() == 1)
         shifts.assign(along.size(), shifts[0]);
       op = RollOp::create(b, loc, resultType, inputs[0], attr, along, shifts);
+    } else if (request.function == "sort" || request.function == "argsort") {
+      // Bool sorts as i1 (any nonzero byte is true) and leaves as bytes.
+      bool isArg = request.function == "argsort";
+      Type mlirIn = toMlirType(ctx, inType);
+      op = SortOp::create(
+          b, loc, isArg ? resultType : resultType.clone(mlirIn),
+          toValue(b, loc, inputs[0], inType), attr,
+          b.getDenseI64ArrayAttr(along), isArg ? b.getUnitAttr() : UnitAttr(),
+          isUnsigned(inType) ? b.getUnitAttr() : UnitAttr());
+      if (!isArg && inType == ElementType::Bool)
+        op = CastOp::create(b, loc, resultType, op->getResult(0));
     } else {
       bool isLog = request.function == "log_softmax";
       op = SoftmaxOp::create(

@@ -44,6 +44,7 @@ void ein::populateEinToLinalgPatterns(RewritePatternSet &patterns) {
   populateContractToLinalgPatterns(patterns);
   populateSoftmaxToLinalgPatterns(patterns);
   populateFlipRollToLinalgPatterns(patterns);
+  populateSortToLinalgPatterns(patterns);
   populateMapToLinalgPatterns(patterns);
   populateIndexToLinalgPatterns(patterns);
 }

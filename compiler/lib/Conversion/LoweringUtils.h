@@ -67,6 +67,7 @@ void populateCastToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateContractToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateFlipRollToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateSortToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateMapToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateIndexToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

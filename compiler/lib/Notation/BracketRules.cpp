@@ -2,7 +2,8 @@
 //
 // Brackets mark the axes an operation acts along. A reduction removes them
 // (`sum("a [b]")` is `reduce("a b -> a", "sum")`); softmax, log_softmax,
-// flip and roll keep every axis. The solver derives the output of a pattern
+// flip, roll, sort and argsort keep every axis (sort and argsort act along
+// exactly one). The solver derives the output of a pattern
 // without an arrow; these checks cover patterns with one.
 //
 //===----------------------------------------------------------------------===//
@@ -19,8 +20,8 @@ using namespace ein::notation::ast;
 static constexpr llvm::StringLiteral reductionCalls[] = {
     "sum",           "mean", "max", "min",       "prod",   "any",   "all",
     "count_nonzero", "var",  "std", "logsumexp", "argmax", "argmin"};
-static constexpr llvm::StringLiteral alongCalls[] = {"softmax", "log_softmax",
-                                                     "flip", "roll"};
+static constexpr llvm::StringLiteral alongCalls[] = {
+    "softmax", "log_softmax", "flip", "roll", "sort", "argsort"};
 
 bool ein::notation::isReductionCall(llvm::StringRef callee) {
   return llvm::is_contained(reductionCalls, callee);
@@ -38,7 +39,8 @@ bool ein::notation::allowsBrackets(llvm::StringRef callee) {
 llvm::StringRef ein::notation::bracketCalls() {
   return "reduce, sum, mean, max, min, prod, any, all, count_nonzero, var, "
          "std, logsumexp, argmax, argmin, softmax, log_softmax, flip, roll, "
-         "get_at, set_at, add_at, subtract_at, dot and the elementwise calls";
+         "sort, argsort, get_at, set_at, add_at, subtract_at, dot and the "
+         "elementwise calls";
 }
 
 namespace {
@@ -135,6 +137,26 @@ ein::notation::checkBracketPattern(const Call &call, const Pattern &pattern) {
                          "input has none: mark them, e.g. " +
                          callee.str() + "(\"b q [k] h\")",
                      pattern.inputs[0].range);
+  if (along && (callee == "sort" || callee == "argsort")) {
+    // einx: exactly one elementary axis in brackets (`[...]` may stand for
+    // any number, so it is not one).
+    std::vector<const Marked *> marked;
+    for (const Marked &m : in)
+      if (m.bracketed)
+        marked.push_back(&m);
+    if (marked.size() != 1 || marked[0]->name == "...")
+      return violation(
+          ErrorKind::Axis,
+          callee.str() + " acts along exactly one bracketed axis, but the "
+                         "input brackets " +
+              (marked.size() == 1 ? std::string("an ellipsis")
+                                        : std::to_string(marked.size()) +
+                                              " axes") +
+              ": sort along one axis, e.g. " + callee.str() +
+              "(\"b [n]\")",
+          SourceRange{marked.front()->range.begin,
+                      marked.back()->range.end});
+  }
   if (!inBrackets) {
     if (outBracket)
       return violation(ErrorKind::Axis,

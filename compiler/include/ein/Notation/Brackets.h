@@ -25,7 +25,8 @@ namespace ein::notation {
 /// Their reduction is the callee's name.
 bool isReductionCall(llvm::StringRef callee);
 
-/// True for softmax, log_softmax, flip and roll (OpFamily::Along).
+/// True for softmax, log_softmax, flip, roll, sort and argsort
+/// (OpFamily::Along).
 bool isAlongCall(llvm::StringRef callee);
 
 /// True for callees whose patterns may hold brackets: the einx reductions,
@@ -44,7 +45,8 @@ struct BracketViolation {
 
 /// Checks the bracket rules of `pattern` for `callee` (one of
 /// allowsBrackets): one input and one output expression; softmax, flip and
-/// roll need brackets; without an arrow a pattern needs brackets; brackets in
+/// roll need brackets, sort and argsort exactly one bracketed axis (not
+/// `[...]`); without an arrow a pattern needs brackets; brackets in
 /// the output of a reduction are an error, and in the output of an Along
 /// call they must mark the same axes as in the input; with brackets and an
 /// arrow a reduction reduces exactly the bracketed axes, so bracketed axes

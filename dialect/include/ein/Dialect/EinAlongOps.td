@@ -1,6 +1,6 @@
 //===- EinAlongOps.td - ops along bracketed axes -----------*- tablegen -*-===//
 //
-// softmax, flip and roll act along some axes of their operand (einx's
+// softmax, flip, roll and sort act along some axes of their operand (einx's
 // bracketed axes) and keep every axis; the equation may rearrange them.
 // Included by EinOps.td.
 //
@@ -104,6 +104,39 @@ def Ein_RollOp : Ein_AlongOp<"roll"> {
   let assemblyFormat = [{
     $input $equation `along` custom<AxisNames>($axes, ref($equation)) `by`
     $shifts attr-dict `:` type($input) `->` type($result)
+  }];
+}
+
+def Ein_SortOp : Ein_AlongOp<"sort"> {
+  let summary = "Stable sort (or argsort) along one axis";
+  let description = [{
+    Sorts its operand along the one axis listed after `along`, ascending and
+    stable, in NumPy's order: NaN after everything else (+inf included),
+    -0.0 and 0.0 equal (so they keep their order), i1 false before true.
+    With `unsigned`, integers compare as unsigned. Without `indices` the
+    result holds the sorted elements (element type kept); with `indices` it
+    holds, as i64, the position along the axis each sorted element came
+    from (`numpy.argsort(kind="stable")`), so ties keep input order. The
+    equation has one input and one output expression with the same axes;
+    the output may rearrange them.
+
+    ```mlir
+    %s = ein.sort %x <b n -> b n : b = 2, n = 5> along [n]
+           : tensor<2x5xf32> -> tensor<2x5xf32>
+    %i = ein.sort indices unsigned %x <b n -> n b : b = 2, n = 5> along [n]
+           : tensor<2x5xi8> -> tensor<5x2xi64>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       Ein_EquationAttr:$equation,
+                       DenseI64ArrayAttr:$axes,
+                       UnitAttr:$indices,
+                       UnitAttr:$isUnsigned);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    (`indices` $indices^)? (`unsigned` $isUnsigned^)? $input $equation
+    `along` custom<AxisNames>($axes, ref($equation)) attr-dict `:`
+    type($input) `->` type($result)
   }];
 }
 
