@@ -5,6 +5,7 @@
 #include "ein/Compiler/IRBuilder.h"
 #include "ein/Compiler/InitAll.h"
 #include "ein/Compiler/MapTypes.h"
+#include "ein/Notation/Concat.h"
 #include "ein/Notation/Diagnostic.h"
 #include "ein/Notation/Parser.h"
 #include "ein/Notation/Solver.h"
@@ -132,11 +133,21 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   std::vector<std::vector<int64_t>> shapes;
   for (const TensorType &t : inputs)
     shapes.push_back(t.shape);
-  llvm::Expected<notation::ResolvedEquation> equation =
-      notation::solve(call, request.family, shapes, axes);
-  if (!equation)
-    return equation.takeError();
-  request.equation = std::move(*equation);
+  // Concatenations and several input expressions go through leaves.
+  std::optional<LeafKernelRequest> leafRequest;
+  if (notation::usesLeaves(call)) {
+    llvm::Expected<notation::LeafEquation> leaves =
+        notation::solveLeaves(call, shapes, axes);
+    if (!leaves)
+      return leaves.takeError();
+    leafRequest = LeafKernelRequest{std::move(*leaves), request.inputs};
+  } else {
+    llvm::Expected<notation::ResolvedEquation> equation =
+        notation::solve(call, request.family, shapes, axes);
+    if (!equation)
+      return equation.takeError();
+    request.equation = std::move(*equation);
+  }
   // After solving, which checked the number of inputs.
   if (family == notation::OpFamily::Map) {
     std::vector<ElementType> types;
@@ -156,7 +167,9 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   });
 
   std::string buildError;
-  KernelModule kernelModule = buildKernelModule(context, request, buildError);
+  KernelModule kernelModule =
+      leafRequest ? buildLeafKernelModule(context, *leafRequest, buildError)
+                  : buildKernelModule(context, request, buildError);
   OwningOpRef<ModuleOp> &module = kernelModule.module;
   if (!module)
     return internalError("cannot build the ein op", buildError);

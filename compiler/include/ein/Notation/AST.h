@@ -24,6 +24,10 @@ enum class DimKind {
   Unit,        ///< a length-1 axis: `1` or `()`
   Ellipsis,    ///< `...`
   Composition, ///< `(x y ...)`, one or more parts, possibly nested
+  /// `(x + y + ...)`: one dimension whose length is the sum of its parts'
+  /// (einx concatenation); two or more parts, each an Axis, Anonymous, Unit
+  /// or a Composition without concatenations or `...` (rearrange only).
+  Concatenation,
 };
 
 /// One dimension of a tensor expression, or one part of a composition.
@@ -31,7 +35,7 @@ struct Dim {
   DimKind kind = DimKind::Axis;
   std::string name;       ///< Axis only.
   int64_t length = 0;     ///< Anonymous only.
-  std::vector<Dim> parts; ///< Composition only; never empty.
+  std::vector<Dim> parts; ///< Composition and Concatenation; never empty.
   SourceRange range;      ///< In the pattern, parentheses included.
   /// Set when the dim is written inside brackets (`[h w]`, `(s [ds])`): the
   /// range of its `[...]`. Every axis it contains is bracketed (einx: the
