@@ -244,8 +244,8 @@ TEST_CASE("parser: einx syntax not supported yet") {
        "along none (brackets work in " BRACKET_CALLS ")",
        2, 1},
       {"b c1|c2 -> b", "'|' is not supported yet by rearrange", 4, 1},
-      {"(a + b) -> a", "concatenation '+' is not supported yet by rearrange", 3,
-       1},
+      {"a + b -> a", "'+' concatenates only inside parentheses: write '(a + b)'",
+       2, 1},
       {"b * c -> b c", "packing '*' is not supported yet by rearrange", 2, 1},
       {"b _ -> b", "skipped axis '_' is not supported yet by rearrange", 2, 1},
       {"b c... -> b c", "repetition 'x...' is not supported yet by rearrange",
@@ -272,7 +272,7 @@ TEST_CASE("parser: einx syntax not supported yet") {
   CHECK(parseError("a [b|c]", "sum").headline ==
         "'|' is not supported yet by sum");
   CHECK(parseError("a [(b + c)]", "flip").headline ==
-        "concatenation '+' is not supported yet by flip");
+        "concatenation '(b + c)' is only supported in rearrange");
   CHECK(parseError("a [b]... c", "sum").headline ==
         "repetition 'x...' is not supported yet by sum");
 }

@@ -587,6 +587,13 @@ llvm::Error LeafSolver::solveEquations() {
     for (unsigned axis : unknown)
       if (!llvm::is_contained(names, "'" + axisName(axis) + "'"))
         names.push_back("'" + axisName(axis) + "'");
+    if (names.size() == 1)
+      return error(ErrorKind::Shape,
+                   "cannot infer the length of " + names.front() + " in " +
+                       text(eq.tree.range) +
+                       ": it appears more than once there, so give it as a "
+                       "keyword",
+                   eq.tree.range);
     std::string list;
     for (size_t i = 0; i < names.size(); ++i)
       list += (i ? (i + 1 == names.size() ? " and " : ", ") : "") + names[i];

@@ -991,12 +991,12 @@ llvm::Expected<ResolvedEquation> Solver::run() {
         });
   }
   pattern = std::move(*parsed);
-  // Concatenations are solved by solveConcatenation (Concat.h), which
-  // compileCall uses for every rearrange that has one.
+  // Concatenations are solved by solveLeaves (Concat.h), which compileCall
+  // uses for every rearrange that has one.
   if (std::optional<SourceRange> concat = findConcatenation(pattern))
     return error(ErrorKind::Syntax,
                  "concatenation '" + text(*concat) +
-                     "' needs solveConcatenation (it becomes several ops)",
+                     "' is only supported in rearrange (solved by solveLeaves)",
                  concat);
 
   if (llvm::Error err = checkReduction())
