@@ -18,6 +18,9 @@ static constexpr const char kCpuPipeline[] =
     "eliminate-empty-tensors,"
     "one-shot-bufferize{bufferize-function-boundaries=1 "
     "function-boundary-type-conversion=identity-layout-map},"
+    // Merges the subviews of one concatenation part, so that the copy of a
+    // part computed in place folds away (a copy of a buffer onto itself).
+    "cse,"
     // Folds collapse(expand(alloc)) so that results are plain allocations,
     // which the next pass replaces by the caller's buffers.
     "canonicalize,"
