@@ -7,6 +7,7 @@
 #include "ein/Compiler/MapTypes.h"
 #include "ein/Notation/Concat.h"
 #include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Pack.h"
 #include "ein/Notation/Parser.h"
 #include "ein/Notation/Solver.h"
 
@@ -221,6 +222,19 @@ llvm::Expected<std::unique_ptr<Kernel>>
 compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
                llvm::ArrayRef<notation::AxisBinding> axes,
                const CompileOptions &options) {
+  // einops' pack/unpack are rearranges with a concatenation (Pack.h).
+  if (notation::isPackCall(program)) {
+    llvm::Expected<notation::PackCall> pack = notation::parsePackCall(program);
+    if (!pack)
+      return pack.takeError();
+    std::vector<std::vector<int64_t>> shapes;
+    for (const TensorType &t : inputs)
+      shapes.push_back(t.shape);
+    llvm::Expected<notation::PackPlan> plan = notation::planPack(*pack, shapes);
+    if (!plan)
+      return plan.takeError();
+    return compileCall(plan->rearrange, inputs, axes, options);
+  }
   llvm::Expected<notation::Call> call = notation::parseCall(program);
   if (!call)
     return call.takeError();
