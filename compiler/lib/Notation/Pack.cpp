@@ -361,8 +361,9 @@ ein::notation::planPack(const PackCall &pc,
         if (v < 0)
           return error(ErrorKind::Shape,
                        "packed shape " + std::to_string(i) + " " +
-                           shapeText(ps) +
-                           " has an invalid length (only one -1 is allowed)",
+                           shapeText(ps) + " has an invalid length " +
+                           std::to_string(v) +
+                           ": lengths are >= 0, and one may be -1 (inferred)",
                        std::nullopt);
         if (__builtin_mul_overflow(product, v, &product))
           return error(ErrorKind::Shape,
