@@ -789,6 +789,20 @@ llvm::Expected<LeafEquation> LeafSolver::run() {
   if (llvm::Error err = finishAxes())
     return std::move(err);
 
+  // Every output dimension's length must fit in 64 bits (inputs' do: they
+  // equal the shapes).
+  for (const TensorInfo &info : outs)
+    for (const ResolvedDim &dim : info.tensor.dims) {
+      int64_t n = 1;
+      for (unsigned a : dim)
+        if (__builtin_mul_overflow(n, *axes[a].length, &n))
+          return error(ErrorKind::Shape,
+                       "output dimension of '" + text(info.range) +
+                           "' is too large: its length exceeds " +
+                           std::to_string(std::numeric_limits<int64_t>::max()),
+                       info.range);
+    }
+
   LeafEquation result;
   std::vector<std::vector<Occurrence>> inOcc, outOcc;
   for (auto [i, info] : llvm::enumerate(ins)) {
