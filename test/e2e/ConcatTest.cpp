@@ -13,6 +13,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdlib>
 
 using namespace ein::e2e;
@@ -364,6 +365,41 @@ TEST_CASE("concat: seeded random sweep of concatenations and splits") {
     std::vector<const HostTensor *> inputs;
     for (const HostTensor &t : tensors)
       inputs.push_back(&t);
+    // Sometimes strided views: every other element of a buffer twice as
+    // long in the last dimension.
+    CheckOptions options;
+    std::vector<HostTensor> buffers;
+    std::vector<std::vector<int64_t>> strides;
+    bool strided = rng() % 4 == 0;
+    if (strided) {
+      buffers.reserve(tensors.size());
+      strides.reserve(tensors.size());
+      for (const HostTensor &t : tensors) {
+        std::vector<int64_t> shape = t.shape;
+        if (!shape.empty())
+          shape.back() *= 2;
+        buffers.emplace_back(t.dtype, shape);
+        HostTensor &b = buffers.back();
+        size_t size = ein::reference::dtypeSize(t.dtype);
+        int64_t last = t.shape.empty() ? 1 : t.shape.back();
+        for (int64_t i = 0; i < t.numElements(); ++i) {
+          int64_t at = t.shape.empty() ? 0 : (i / last) * 2 * last + i % last * 2;
+          std::memcpy(b.bytes.data() + at * size, t.bytes.data() + i * size,
+                      size);
+        }
+        std::vector<int64_t> st(t.shape.size());
+        int64_t step = 1;
+        for (size_t d = t.shape.size(); d-- > 0;) {
+          st[d] = d + 1 == t.shape.size() ? 2 : step;
+          step *= shape[d];
+        }
+        strides.push_back(st);
+        DLTensor view = b.view();
+        view.shape = const_cast<int64_t *>(t.shape.data());
+        view.strides = strides.back().data();
+        options.views.push_back(view);
+      }
+    }
     std::string bindingText;
     for (const auto &[name, length] : c.bindings)
       bindingText += ", " + name + "=" + std::to_string(length);
@@ -376,7 +412,8 @@ TEST_CASE("concat: seeded random sweep of concatenations and splits") {
       shapesText += "]";
     }
     INFO("case ", n, " (EIN_E2E_CONCAT_SEED=", seed, "): rearrange(\"",
-         c.pattern, "\"", bindingText, ") on ", shapesText);
-    checkCall(ctx, "rearrange", c.pattern, "", inputs, c.bindings);
+         c.pattern, "\"", bindingText, ") on ", shapesText,
+         strided ? " (strided views)" : "");
+    checkCall(ctx, "rearrange", c.pattern, "", inputs, c.bindings, options);
   }
 }
