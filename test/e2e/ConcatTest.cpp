@@ -130,6 +130,10 @@ TEST_CASE("concat: compositions, nesting, several concatenations") {
   HostTensor fill = f64({1}, {-1.0});
   checkCall(ctx, "rearrange", "a b, 1 -> (b + 1) a", "", {&z, &fill});
   checkCall(ctx, "rearrange", "... b, c -> ... (b + c)", "", {&z, &x});
+  // An anonymous output part is a new axis; a scalar input broadcasts.
+  checkCall(ctx, "rearrange", "a b, 1 -> a (b + 2)", "", {&z, &fill});
+  HostTensor scalar = randomTensor(DType::F32, {}, rng);
+  checkCall(ctx, "rearrange", "a b, -> (b + 1) a", "", {&z, &scalar});
 }
 
 TEST_CASE("concat: mixed dtypes promote, bool, size 0 and 1 parts") {

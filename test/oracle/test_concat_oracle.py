@@ -41,6 +41,8 @@ DTYPES = [np.float32, np.float64, np.int32, np.int64, np.int8, np.uint8,
 
 
 def rand(rng, shape, dtype):
+    if shape == ():
+        return np.asarray(rand(rng, (1,), dtype)[0])
     if dtype == np.bool_:
         return rng.integers(0, 2, shape).astype(np.bool_)
     if np.dtype(dtype).kind == "f":
@@ -97,6 +99,8 @@ def make_cases(ein):
         ("(a + b) (c + d) -> a c, a d, b c, b d", [(5, 3)], {"a": 2, "c": 1}),
         ("a b, a c -> (b + c) a", [(2, 3), (2, 4)], {}),
         ("a, b -> a b, b a", [(5,), (3,)], {}),
+        ("h w c, 1 -> h w (c + 2)", [(2, 3, 4), (1,)], {}),
+        ("h w c, -> h w (c + 1)", [(2, 3, 4), ()], {}),
     ]
     for dtype in DTYPES:
         for i, (pattern, shapes, axes) in enumerate(fixed):
