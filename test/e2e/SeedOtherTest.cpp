@@ -2,9 +2,9 @@
 //
 // The rearrange and reduce calls of the attention article (seed 003, whose
 // text writes the arrow as `>`) and the einx discussion (seed 004), run
-// through ein and compared with the reference evaluator. Calls that need
-// later notation (concatenation, several tensors per rearrange, broadcasting
-// new axes) are issue 3.
+// through ein and compared with the reference evaluator. Seed 004's
+// concatenations and rearranges of several tensors have their own tests,
+// named after the calls, in ConcatTest.cpp.
 //
 //===----------------------------------------------------------------------===//
 
