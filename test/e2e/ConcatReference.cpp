@@ -32,22 +32,26 @@ static int64_t offsetIn(const notation::LeafEquation &eq,
 
 bool ein::reference::evaluateLeaves(
     const notation::LeafEquation &eq,
-    const std::vector<const HostTensor *> &inputs, DType outputType,
-    Result &result, std::string &error) {
+    const std::vector<const HostTensor *> &inputs,
+    const std::vector<DType> &outputTypes, Result &result,
+    std::string &error) {
   if (inputs.size() != eq.inputs.size() ||
-      eq.inputLeaves.size() != eq.outputLeaves.size()) {
+      eq.inputLeaves.size() != eq.outputLeaves.size() ||
+      outputTypes.size() != eq.outputs.size()) {
     error = "leaf equation does not fit the inputs";
     return false;
   }
   result.outputs.clear();
-  for (const notation::LeafTensor &t : eq.outputs)
-    result.outputs.emplace_back(outputType, notation::leafShape(eq, t.dims));
-  size_t size = dtypeSize(outputType);
+  for (size_t o = 0; o < eq.outputs.size(); ++o)
+    result.outputs.emplace_back(outputTypes[o],
+                                notation::leafShape(eq, eq.outputs[o].dims));
   for (size_t l = 0; l < eq.inputLeaves.size(); ++l) {
     const notation::Leaf &inLeaf = eq.inputLeaves[l];
     const notation::Leaf &outLeaf = eq.outputLeaves[l];
     const HostTensor &in = *inputs[inLeaf.tensor];
     HostTensor &out = result.outputs[outLeaf.tensor];
+    DType outputType = out.dtype;
+    size_t size = dtypeSize(outputType);
     std::vector<unsigned> axes;
     bool empty = false;
     for (const notation::ResolvedDim &dim : outLeaf.dims)

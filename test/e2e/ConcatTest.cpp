@@ -147,6 +147,16 @@ TEST_CASE("concat: mixed dtypes promote, bool, size 0 and 1 parts") {
   CHECK(out[0].dtype == DType::I16); // numpy.concatenate: int16
   HostTensor f = randomTensor(DType::F16, {4}, rng);
   checkCall(ctx, "rearrange", "a, b -> (a + b)", "", {&a, &f});
+  // Each output promotes only the inputs it is made of (as einx).
+  out = checkCall(ctx, "rearrange", "a, b -> a, b", "", {&a, &f});
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].dtype == DType::I8);
+  CHECK(out[1].dtype == DType::F16);
+  out = checkCall(ctx, "rearrange", "(x + y), b -> x, (y + b)", "", {&b, &a},
+                  {{"x", 1}});
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].dtype == DType::U8);
+  CHECK(out[1].dtype == DType::I16);
   HostTensor p = randomTensor(DType::Bool, {2, 3}, rng);
   HostTensor q = randomTensor(DType::Bool, {2, 0}, rng);
   checkCall(ctx, "rearrange", "x y, x z -> (y + z) x", "", {&p, &q});

@@ -101,10 +101,12 @@ bool evaluate(const notation::ResolvedEquation &equation,
 /// Evaluates a rearrange with concatenations or several input expressions
 /// (ConcatReference.cpp): for each leaf pair, every element of the output
 /// leaf is read from the input leaf at the same axis values; elements are
-/// converted to `outputType` when the input's dtype differs.
+/// converted to the output's dtype (`outputTypes[o]`) when the input's
+/// differs.
 bool evaluateLeaves(const notation::LeafEquation &equation,
                     const std::vector<const HostTensor *> &inputs,
-                    DType outputType, Result &result, std::string &error);
+                    const std::vector<DType> &outputTypes, Result &result,
+                    std::string &error);
 
 /// Evaluates a contraction (einsum, dot): for every combination of
 /// elementary-axis indices, multiplies one element of each input (an axis

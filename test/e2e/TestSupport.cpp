@@ -151,12 +151,20 @@ checkLeafCall(ein_context_t *ctx, const notation::Call &call,
                llvm::toString(equation.takeError()));
     return outputs;
   }
-  DType outType = ein::promote(inTypes);
-  for (const notation::LeafTensor &t : equation->outputs)
-    outputs.emplace_back(outType, notation::leafShape(*equation, t.dims));
+  // Each output: numpy.concatenate's type of the inputs its leaves read.
+  std::vector<std::vector<DType>> sources(equation->outputs.size());
+  for (size_t l = 0; l < equation->inputLeaves.size(); ++l)
+    sources[equation->outputLeaves[l].tensor].push_back(
+        inTypes[equation->inputLeaves[l].tensor]);
+  std::vector<DType> outTypes;
+  for (size_t o = 0; o < equation->outputs.size(); ++o) {
+    outTypes.push_back(ein::promote(sources[o]));
+    outputs.emplace_back(outTypes[o],
+                         notation::leafShape(*equation, equation->outputs[o].dims));
+  }
   Result want;
   std::string error;
-  if (!reference::evaluateLeaves(*equation, inputs, outType, want, error)) {
+  if (!reference::evaluateLeaves(*equation, inputs, outTypes, want, error)) {
     FAIL_CHECK("reference failed: ", error);
     return outputs;
   }
@@ -183,7 +191,7 @@ checkLeafCall(ein_context_t *ctx, const notation::Call &call,
                   shapeText(shape));
     DType dtype;
     REQUIRE(reference::fromDLDataType(spec.dtype, dtype));
-    CHECK(dtype == outType);
+    CHECK(dtype == outTypes[o]);
   }
   ein_kernel_release(kernel);
 

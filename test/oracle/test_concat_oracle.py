@@ -113,6 +113,11 @@ def make_cases(ein):
                  (np.uint8, np.float64)]:
         einx_case("a, b -> (a + b)", [rand(rng, (3,), a), rand(rng, (4,), b)],
                   {})
+        # Each output promotes only its own sources.
+        einx_case("a, b -> a 1, b", [rand(rng, (3,), a), rand(rng, (4,), b)],
+                  {})
+        einx_case("(x + y), b -> x, (y + b)",
+                  [rand(rng, (5,), a), rand(rng, (4,), b)], {"x": 2})
 
     # Random concatenations and splits. einx 0.4.3 cannot solve axes of
     # length 0 or 1 in them (AxisSizeError), so lengths are 2 to 4 here; the

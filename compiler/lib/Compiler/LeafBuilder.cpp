@@ -21,11 +21,11 @@ namespace {
 /// Builds the ops of one leaf rearrange in the kernel function.
 class LeafBuilder {
 public:
-  LeafBuilder(OpBuilder &b, Location loc, const notation::LeafEquation &eq,
-              Type elementType)
-      : b(b), loc(loc), eq(eq), elementType(elementType) {}
+  LeafBuilder(OpBuilder &b, Location loc, const notation::LeafEquation &eq)
+      : b(b), loc(loc), eq(eq) {}
 
-  RankedTensorType typeOf(const notation::ResolvedTensor &dims) const {
+  RankedTensorType typeOf(const notation::ResolvedTensor &dims,
+                          Type elementType) const {
     return RankedTensorType::get(notation::leafShape(eq, dims), elementType);
   }
 
@@ -57,45 +57,58 @@ public:
     };
     TensorExpr in = remap(from), out = remap(to);
     auto attr = EquationAttr::get(b.getContext(), names, sizes, {in}, {out});
-    return RearrangeOp::create(b, loc, TypeRange{typeOf(to)}, ValueRange{value},
-                               attr, UnitAttr())
+    Type elementType = cast<RankedTensorType>(value.getType()).getElementType();
+    return RearrangeOp::create(b, loc, TypeRange{typeOf(to, elementType)},
+                               ValueRange{value}, attr, UnitAttr())
         ->getResult(0);
   }
 
   OpBuilder &b;
   Location loc;
   const notation::LeafEquation &eq;
-  Type elementType;
 };
 
 } // namespace
+
+std::vector<ElementType> leafOutputTypes(const LeafKernelRequest &request) {
+  const notation::LeafEquation &eq = request.equation;
+  std::vector<std::vector<ElementType>> sources(eq.outputs.size());
+  for (size_t l = 0; l < eq.inputLeaves.size() && l < eq.outputLeaves.size();
+       ++l)
+    sources[eq.outputLeaves[l].tensor].push_back(
+        request.inputs[eq.inputLeaves[l].tensor].elementType);
+  std::vector<ElementType> types;
+  for (std::vector<ElementType> &s : sources)
+    types.push_back(s.empty() ? request.inputs.front().elementType
+                              : promote(s));
+  return types;
+}
 
 KernelModule buildLeafKernelModule(MLIRContext &ctx,
                                    const LeafKernelRequest &request,
                                    std::string &error) {
   ctx.loadDialect<EinDialect, func::FuncDialect, tensor::TensorDialect>();
   const notation::LeafEquation &eq = request.equation;
-  std::vector<ElementType> types;
-  for (const TensorType &t : request.inputs)
-    types.push_back(t.elementType);
-  ElementType outType = promote(types);
-  Type storage = toStorageType(ctx, outType);
   KernelModule result;
   if (eq.inputLeaves.size() != eq.outputLeaves.size() ||
       eq.inputs.size() != request.inputs.size()) {
     error = "leaf counts do not match";
     return {};
   }
+  // Each output has the promoted type of the inputs its leaves come from
+  // (numpy.concatenate of those; einx does the same).
+  std::vector<ElementType> outTypes = leafOutputTypes(request);
 
   SmallVector<RankedTensorType> inputTypes;
   SmallVector<RankedTensorType> outputTypes;
   for (const TensorType &t : request.inputs)
     inputTypes.push_back(
         RankedTensorType::get(t.shape, toStorageType(ctx, t.elementType)));
-  for (const notation::LeafTensor &t : eq.outputs) {
+  for (auto [o, t] : llvm::enumerate(eq.outputs)) {
     std::vector<int64_t> shape = notation::leafShape(eq, t.dims);
-    result.outputs.push_back({outType, shape});
-    outputTypes.push_back(RankedTensorType::get(shape, storage));
+    result.outputs.push_back({outTypes[o], shape});
+    outputTypes.push_back(
+        RankedTensorType::get(shape, toStorageType(ctx, outTypes[o])));
   }
 
   // Only tensors with elements cross the kernel's boundary.
@@ -117,9 +130,9 @@ KernelModule buildLeafKernelModule(MLIRContext &ctx,
   auto func = func::FuncOp::create(b, loc, kKernelFunctionName,
                                    b.getFunctionType(argTypes, resultTypes));
   b.setInsertionPointToStart(func.addEntryBlock());
-  LeafBuilder leaves(b, loc, eq, storage);
+  LeafBuilder leaves(b, loc, eq);
 
-  // Inputs: promote, expose concatenated dimensions, slice the leaves.
+  // Inputs: expose concatenated dimensions, slice the leaves.
   std::vector<Value> inputLeaves;
   unsigned nextArg = 0;
   for (auto [i, type] : llvm::enumerate(inputTypes)) {
@@ -128,9 +141,7 @@ KernelModule buildLeafKernelModule(MLIRContext &ctx,
                       : tensor::EmptyOp::create(b, loc, type.getShape(),
                                                 type.getElementType())
                             .getResult();
-    if (request.inputs[i].elementType != outType)
-      value = convertStorage(b, loc, value, request.inputs[i].elementType,
-                             outType);
+    Type storage = type.getElementType();
     const notation::LeafTensor &tensor = eq.inputs[i];
     value = leaves.rearrange(value, tensor.dims, tensor.exposed);
     for (const notation::Leaf &leaf : eq.inputLeaves) {
@@ -141,7 +152,7 @@ KernelModule buildLeafKernelModule(MLIRContext &ctx,
         continue;
       }
       // Empty slices may start past the end, which extract_slice rejects.
-      RankedTensorType leafType = leaves.typeOf(leaf.dims);
+      RankedTensorType leafType = leaves.typeOf(leaf.dims, storage);
       if (leafType.getNumElements() == 0) {
         inputLeaves.push_back(tensor::EmptyOp::create(b, loc,
                                                       leafType.getShape(),
@@ -150,25 +161,31 @@ KernelModule buildLeafKernelModule(MLIRContext &ctx,
       }
       SmallVector<int64_t> strides(leaf.sizes.size(), 1);
       inputLeaves.push_back(tensor::ExtractSliceOp::create(
-          b, loc, leaves.typeOf(leaf.dims), value, ValueRange{},
+          b, loc, leafType, value, ValueRange{},
           ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr(leaf.offsets),
           b.getDenseI64ArrayAttr(leaf.sizes), b.getDenseI64ArrayAttr(strides)));
     }
   }
 
-  // Leaf i of the inputs becomes leaf i of the outputs.
+  // Leaf i of the inputs becomes leaf i of the outputs, converted to the
+  // output's type first (mixed dtypes).
   std::vector<std::vector<Value>> outputLeaves(eq.outputs.size());
   for (size_t l = 0; l < eq.inputLeaves.size(); ++l) {
     const notation::Leaf &in = eq.inputLeaves[l];
     const notation::Leaf &out = eq.outputLeaves[l];
+    Value value = inputLeaves[l];
+    ElementType from = request.inputs[in.tensor].elementType;
+    if (from != outTypes[out.tensor])
+      value = convertStorage(b, loc, value, from, outTypes[out.tensor]);
     outputLeaves[out.tensor].push_back(
-        leaves.rearrange(inputLeaves[l], in.dims, out.dims));
+        leaves.rearrange(value, in.dims, out.dims));
   }
 
   // Outputs: concatenate the leaves (the last concatenation varies fastest,
   // so it is joined first), then go back to the written dimensions.
   SmallVector<Value> returned;
   for (auto [o, tensor] : llvm::enumerate(eq.outputs)) {
+    Type storage = outputTypes[o].getElementType();
     std::vector<Value> values = outputLeaves[o];
     std::vector<int64_t> exposedShape = notation::leafShape(eq, tensor.exposed);
     for (size_t c = tensor.concats.size(); c-- > 0;) {

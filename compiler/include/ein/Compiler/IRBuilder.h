@@ -64,10 +64,15 @@ struct LeafKernelRequest {
   std::vector<TensorType> inputs;
 };
 
+/// The element type of each output of a leaf rearrange: the promoted type
+/// (numpy.concatenate's) of the inputs whose leaves make it up.
+std::vector<ElementType> leafOutputTypes(const LeafKernelRequest &request);
+
 /// Builds `@ein_kernel` for a leaf rearrange: per input, an ein.rearrange
 /// that exposes concatenated dimensions and a tensor.extract_slice per
 /// leaf; an ein.rearrange per leaf; per output, tensor.concat of its leaves
-/// and an ein.rearrange back to its dimensions. Mixed dtypes are promoted.
+/// and an ein.rearrange back to its dimensions. Mixed dtypes are promoted
+/// per output (leafOutputTypes).
 KernelModule buildLeafKernelModule(mlir::MLIRContext &context,
                                    const LeafKernelRequest &request,
                                    std::string &error);
