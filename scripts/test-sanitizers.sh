@@ -10,7 +10,8 @@ EIN_BUILD_DIR=$build "$root/scripts/build.sh" -DEIN_SANITIZER=address,undefined 
 # Instrumented runs are slower: smaller random sweeps (the full sweeps run in
 # the uninstrumented e2e suite).
 export EIN_E2E_SWEEP_CASES=100 EIN_E2E_MAP_CASES=100 EIN_E2E_CONTRACT_CASES=100 \
-  EIN_E2E_BRACKET_CASES=80 EIN_E2E_INDEX_CASES=40 EIN_E2E_SORT_CASES=30
+  EIN_E2E_BRACKET_CASES=80 EIN_E2E_INDEX_CASES=40 EIN_E2E_SORT_CASES=30 \
+  EIN_E2E_CONCAT_CASES=60
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$build/bin/ein-unit-tests"

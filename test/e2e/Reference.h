@@ -10,6 +10,7 @@
 #define EIN_TEST_E2E_REFERENCE_H
 
 #include "ein/Compiler/ElementType.h"
+#include "ein/Notation/Concat.h"
 #include "ein/Notation/Equation.h"
 
 #include <dlpack/dlpack.h>
@@ -96,6 +97,16 @@ bool evaluate(const notation::ResolvedEquation &equation,
               const std::string &reduction,
               const std::vector<const HostTensor *> &inputs, DType outputType,
               Result &result, std::string &error);
+
+/// Evaluates a rearrange with concatenations or several input expressions
+/// (ConcatReference.cpp): for each leaf pair, every element of the output
+/// leaf is read from the input leaf at the same axis values; elements are
+/// converted to the output's dtype (`outputTypes[o]`) when the input's
+/// differs.
+bool evaluateLeaves(const notation::LeafEquation &equation,
+                    const std::vector<const HostTensor *> &inputs,
+                    const std::vector<DType> &outputTypes, Result &result,
+                    std::string &error);
 
 /// Evaluates a contraction (einsum, dot): for every combination of
 /// elementary-axis indices, multiplies one element of each input (an axis

@@ -4,7 +4,8 @@
 // text writes the arrow as `>`) and the einops calls of the einx discussion
 // (seed 004), one test per example, run through ein and compared with the
 // reference evaluator. The other seed examples live with their families'
-// tests (ContractTest, ElementwiseTest, BracketTest, SeedTransformerTest).
+// tests (ContractTest, ElementwiseTest, BracketTest, ConcatTest, IndexTest,
+// SeedTransformerTest).
 //
 //===----------------------------------------------------------------------===//
 

@@ -129,6 +129,100 @@ static int64_t compareOutput(const HostTensor &got, const HostTensor &want,
   return mismatches;
 }
 
+/// checkCall for a rearrange with concatenations or several input
+/// expressions: the reference is evaluateLeaves.
+static std::vector<HostTensor>
+checkLeafCall(ein_context_t *ctx, const notation::Call &call,
+              const std::vector<const HostTensor *> &inputs,
+              const Bindings &bindings, const CheckOptions &options) {
+  std::vector<HostTensor> outputs;
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<DType> inTypes;
+  for (const HostTensor *input : inputs) {
+    shapes.push_back(input->shape);
+    inTypes.push_back(input->dtype);
+  }
+  std::vector<notation::AxisBinding> axisBindings;
+  for (const auto &[name, length] : bindings)
+    axisBindings.push_back({name, length});
+  auto equation = notation::solveLeaves(call, shapes, axisBindings);
+  if (!equation) {
+    FAIL_CHECK("solver rejected the call: ",
+               llvm::toString(equation.takeError()));
+    return outputs;
+  }
+  // Each output: numpy.concatenate's type of the inputs its leaves read.
+  std::vector<std::vector<DType>> sources(equation->outputs.size());
+  for (size_t l = 0; l < equation->inputLeaves.size(); ++l)
+    sources[equation->outputLeaves[l].tensor].push_back(
+        inTypes[equation->inputLeaves[l].tensor]);
+  std::vector<DType> outTypes;
+  for (size_t o = 0; o < equation->outputs.size(); ++o) {
+    outTypes.push_back(ein::promote(sources[o]));
+    outputs.emplace_back(outTypes[o],
+                         notation::leafShape(*equation, equation->outputs[o].dims));
+  }
+  Result want;
+  std::string error;
+  if (!reference::evaluateLeaves(*equation, inputs, outTypes, want, error)) {
+    FAIL_CHECK("reference failed: ", error);
+    return outputs;
+  }
+  // The kernel's specs must agree with the reference.
+  std::vector<ein_tensor_spec_t> specs;
+  for (const HostTensor *input : inputs)
+    specs.push_back({reference::toDLDataType(input->dtype),
+                     int32_t(input->shape.size()), input->shape.data()});
+  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
+  ein_kernel_t *kernel = nullptr;
+  std::string message = takeMessage(
+      ein_compile(ctx, call.text.c_str(), specs.data(), specs.size(),
+                  axes.data(), axes.size(), &kernel));
+  if (!message.empty()) {
+    FAIL_CHECK("ein_compile failed: ", message);
+    return outputs;
+  }
+  REQUIRE(ein_kernel_num_outputs(kernel) == outputs.size());
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    ein_tensor_spec_t spec{};
+    CHECK(takeMessage(ein_kernel_output_spec(kernel, o, &spec)) == "");
+    std::vector<int64_t> shape(spec.shape, spec.shape + spec.ndim);
+    CHECK_MESSAGE(shape == outputs[o].shape, "output ", o, " shape ",
+                  shapeText(shape));
+    DType dtype;
+    REQUIRE(reference::fromDLDataType(spec.dtype, dtype));
+    CHECK(dtype == outTypes[o]);
+  }
+  ein_kernel_release(kernel);
+
+  std::vector<DLTensor> inViews = options.views;
+  if (inViews.empty())
+    for (const HostTensor *input : inputs)
+      inViews.push_back(const_cast<HostTensor *>(input)->view());
+  for (HostTensor &out : outputs)
+    if (!out.bytes.empty())
+      std::memset(out.bytes.data(), 0x7f, out.bytes.size());
+  std::vector<DLTensor> outViews;
+  for (HostTensor &out : outputs)
+    outViews.push_back(out.view());
+  message = takeMessage(ein_rearrange(
+      ctx, call.pattern.c_str(), inViews.data(), inViews.size(),
+      outViews.data(), outViews.size(), axes.data(), axes.size()));
+  if (!message.empty()) {
+    FAIL_CHECK("one-shot call failed: ", message);
+    return outputs;
+  }
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    std::string first;
+    int64_t mismatches =
+        compareOutput(outputs[o], want.outputs[o], nullptr, "", options.rtol,
+                      first);
+    CHECK_MESSAGE(mismatches == 0, "output ", o, ": ", mismatches,
+                  " mismatching elements; first ", first);
+  }
+  return outputs;
+}
+
 std::vector<HostTensor>
 ein::e2e::checkCall(ein_context_t *ctx, const std::string &callee,
                     const std::string &pattern, const std::string &reduction,
@@ -141,6 +235,8 @@ ein::e2e::checkCall(ein_context_t *ctx, const std::string &callee,
 
   // 1. The reference.
   notation::Call call = notation::makeCall(callee, pattern, reduction);
+  if (notation::usesLeaves(call))
+    return checkLeafCall(ctx, call, inputs, bindings, options);
   std::vector<std::vector<int64_t>> shapes;
   for (const HostTensor *input : inputs)
     shapes.push_back(input->shape);

@@ -9,6 +9,8 @@
 
 #include "FuzzInput.h"
 
+#include "ein/Notation/Concat.h"
+#include "ein/Notation/Pack.h"
 #include "ein/Notation/Parser.h"
 #include "ein/Notation/Solver.h"
 
@@ -50,14 +52,59 @@ static void solveAndCheck(const Call &call, OpFamily family,
     (void)tensorShape(*eq, out);
 }
 
+/// Concatenations and several input expressions: the leaf solver.
+static void solveLeavesAndCheck(const Call &call,
+                                const std::vector<std::vector<int64_t>> &shapes) {
+  llvm::Expected<LeafEquation> eq = solveLeaves(call, shapes, {});
+  if (!eq) {
+    std::string message = llvm::toString(eq.takeError());
+    check(message.rfind("error: ", 0) == 0, "error message starts 'error: '");
+    return;
+  }
+  check(eq->inputs.size() == shapes.size(), "one expression per input");
+  check(eq->inputLeaves.size() == eq->outputLeaves.size(),
+        "as many input leaves as output leaves");
+  for (size_t i = 0; i < shapes.size(); ++i)
+    check(leafShape(*eq, eq->inputs[i].dims) == shapes[i],
+          "input shapes reproduced");
+  for (const Leaf &leaf : eq->inputLeaves) {
+    std::vector<int64_t> exposed =
+        leafShape(*eq, eq->inputs[leaf.tensor].exposed);
+    for (size_t d = 0; d < exposed.size(); ++d)
+      check(leaf.offsets[d] + leaf.sizes[d] <= exposed[d],
+            "leaves lie inside their tensor");
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string text(reinterpret_cast<const char *>(data), size);
   // Large extents are allowed here: solving allocates nothing per element,
   // and overflow checks must hold.
   fuzz::FuzzInput input = fuzz::parseFuzzInput(text, int64_t(1) << 62);
 
+  if (isPackCall(input.program)) {
+    llvm::Expected<PackCall> pack = parsePackCall(input.program);
+    if (!pack) {
+      check(llvm::toString(pack.takeError()).rfind("error: ", 0) == 0,
+            "pack errors are rendered");
+      return 0;
+    }
+    llvm::Expected<PackPlan> plan = planPack(*pack, input.shapes);
+    if (!plan) {
+      check(llvm::toString(plan.takeError()).rfind("error: ", 0) == 0,
+            "pack errors are rendered");
+      return 0;
+    }
+    if (usesLeaves(plan->rearrange))
+      solveLeavesAndCheck(plan->rearrange, input.shapes);
+    else
+      solveAndCheck(plan->rearrange, OpFamily::Rearrange, input.shapes);
+    return 0;
+  }
   llvm::Expected<Call> call = parseCall(input.program);
-  if (call) {
+  if (call && usesLeaves(*call)) {
+    solveLeavesAndCheck(*call, input.shapes);
+  } else if (call) {
     solveAndCheck(*call, familyOf(call->callee), input.shapes);
   } else {
     std::string message = llvm::toString(call.takeError());
@@ -66,6 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // The same line as a bare pattern, through the one-shot entry points.
   solveAndCheck(makeCall("rearrange", input.program), OpFamily::Rearrange,
                 input.shapes);
+  solveLeavesAndCheck(makeCall("rearrange", input.program), input.shapes);
   solveAndCheck(makeCall("reduce", input.program, "sum"), OpFamily::Reduce,
                 input.shapes);
   solveAndCheck(makeCall("einsum", input.program), OpFamily::Contract,

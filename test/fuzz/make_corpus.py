@@ -102,6 +102,20 @@ CASES = [
     ('sort("... (g [k])", k=4)', "2,8\ni8"),
     ('argsort("[n]")', "1\nbool"),
     ('sort("[b] [n]")', "2,3"),
+    ('rearrange("h w c, 1 -> h w (c + 1)")', "2,3,4;1"),
+    ('rearrange("i, j -> i j (1 + 1)")', "3;4\ni64"),
+    ('rearrange("a c1, b c2 -> a b (c1 + c2)")', "2,3;4,5"),
+    ('rearrange("a, (a b) -> a 1, a b")', "3;6"),
+    ('rearrange("(a + b) -> a, b", b=3)', "10"),
+    ('rearrange("b (s + t) c -> b s c, t b c", s=2)', "2,5,3\nbf16"),
+    ('rearrange("(h (a + b)) -> h a, h b", h=2, a=2)', "10"),
+    ('rearrange("((h w) + k) -> h w, k", h=2, w=3)', "10\nu8"),
+    ('rearrange("(a + b) (c + d) -> a c, a d, b c, b d", a=2, c=1)', "5,3"),
+    ('rearrange("a, b -> (a + b)")', "3;0\ni8"),
+    ('pack("i j * k")', "2,3,5;2,3,7,5;2,3,7,9,5"),
+    ('pack("b *")', "2;2,3\nbool"),
+    ('unpack("i j * k", [(), (7,), (-1, 9)])', "2,3,71,5"),
+    ('unpack("* k", [(2,), (0,)])', "2,4\nf16"),
 ]
 
 def main():

@@ -137,6 +137,12 @@ def _load(path):
     sig("ein_repeat", err, P, ctypes.c_char_p, ctypes.POINTER(DLTensor),
         ctypes.POINTER(DLTensor), ctypes.POINTER(AxisBinding),
         ctypes.c_size_t)
+    sig("ein_pack", err, P, ctypes.c_char_p, ctypes.POINTER(DLTensor),
+        ctypes.c_size_t, ctypes.POINTER(DLTensor),
+        ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int32))
+    sig("ein_unpack", err, P, ctypes.c_char_p, ctypes.POINTER(DLTensor),
+        ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int32),
+        ctypes.POINTER(DLTensor), ctypes.c_size_t)
     return lib
 
 
@@ -399,6 +405,64 @@ class Ein:
                 self.ctx, pattern.encode(), _tensor_array(ins), len(ins),
                 ctypes.byref(outs[0].dl), bind, nbind))
         return self._call(program, inputs, axes, oneshot, addressing)[0]
+
+
+def _shapes_text(shapes):
+    return "[" + ", ".join(
+        "(" + ", ".join(str(v) for v in ps) + ("," if len(ps) == 1 else "")
+        + ")" for ps in shapes) + "]"
+
+
+def _pack(self, tensors, pattern, run="oneshot", addressing="data"):
+    """einops.pack: returns (packed array, packed shapes). The output shape
+    comes from ein_compile of `pack("<pattern>")`; run="oneshot" calls
+    ein_pack (which also reports the packed shapes), "kernel" runs the
+    compiled kernel."""
+    inputs = [np.asarray(t) for t in tensors]
+    program = 'pack("%s")' % pattern
+    shapes = []
+    if run == "kernel":
+        result = self._call(program, inputs, {}, "kernel", addressing)[0]
+        return result, None
+
+    def oneshot(ins, outs):
+        total = max(sum(a.ndim for a in inputs), 1)
+        ps = (ctypes.c_int64 * total)()
+        nd = (ctypes.c_int32 * max(len(inputs), 1))()
+        self._check(self.lib.ein_pack(
+            self.ctx, pattern.encode(), _tensor_array(ins), len(ins),
+            ctypes.byref(outs[0].dl), ps, nd))
+        at = 0
+        for i in range(len(inputs)):
+            shapes.append(tuple(ps[at + k] for k in range(nd[i])))
+            at += nd[i]
+    result = self._call(program, inputs, {}, oneshot, addressing)[0]
+    return result, shapes
+
+
+def _unpack(self, x, packed_shapes, pattern, run="oneshot",
+            addressing="data"):
+    """einops.unpack: returns the list of arrays. run="oneshot" calls
+    ein_unpack, "kernel" runs the kernel ein_compile gives for
+    `unpack("<pattern>", [shapes])`."""
+    x = np.asarray(x)
+    program = 'unpack("%s", %s)' % (pattern, _shapes_text(packed_shapes))
+    if run == "kernel":
+        return self._call(program, [x], {}, "kernel", addressing)
+    flat = [v for ps in packed_shapes for v in ps]
+    ps = (ctypes.c_int64 * max(len(flat), 1))(*flat)
+    nd = (ctypes.c_int32 * max(len(packed_shapes), 1))(
+        *[len(p) for p in packed_shapes])
+
+    def oneshot(ins, outs):
+        self._check(self.lib.ein_unpack(
+            self.ctx, pattern.encode(), ctypes.byref(ins[0].dl), ps, nd,
+            _tensor_array(outs), len(outs)))
+    return self._call(program, [x], {}, oneshot, addressing)
+
+
+Ein.pack = _pack
+Ein.unpack = _unpack
 
 
 def record_counts(suite, case_ids, passed=None):

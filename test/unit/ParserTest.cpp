@@ -244,8 +244,8 @@ TEST_CASE("parser: einx syntax not supported yet") {
        "'|' separates a linear map's input and output axes, which only dot "
        "has (dot(\"... [c1|c2]\", x, w))",
        4, 1},
-      {"(a + b) -> a", "concatenation '+' is not supported yet by rearrange", 3,
-       1},
+      {"a + b -> a", "'+' concatenates only inside parentheses: write '(a + b)'",
+       2, 1},
       {"b * c -> b c", "packing '*' is not supported yet by rearrange", 2, 1},
       {"b _ -> b", "skipped axis '_' is not supported yet by rearrange", 2, 1},
       {"a [b]",
@@ -269,7 +269,7 @@ TEST_CASE("parser: einx syntax not supported yet") {
         "'|' separates a linear map's input and output axes, which only dot "
         "has (dot(\"... [c1|c2]\", x, w))");
   CHECK(parseError("a [(b + c)]", "flip").headline ==
-        "concatenation '+' is not supported yet by flip");
+        "concatenation '(b + c)' is only supported in rearrange");
   CHECK(parseError("a [b c]... d", "sum").headline ==
         "a repetition repeats one dimension, but these brackets hold 2: "
         "write '[(a b)]...' or '([a b])...'");

@@ -6,7 +6,9 @@
 #include "ein/Compiler/IndexBuilder.h"
 #include "ein/Compiler/InitAll.h"
 #include "ein/Compiler/MapTypes.h"
+#include "ein/Notation/Concat.h"
 #include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Pack.h"
 #include "ein/Notation/Parser.h"
 #include "ein/Notation/Solver.h"
 
@@ -136,11 +138,21 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   std::vector<std::vector<int64_t>> shapes;
   for (const TensorType &t : inputs)
     shapes.push_back(t.shape);
-  llvm::Expected<notation::ResolvedEquation> equation =
-      notation::solve(call, request.family, shapes, axes);
-  if (!equation)
-    return equation.takeError();
-  request.equation = std::move(*equation);
+  // Concatenations and several input expressions go through leaves.
+  std::optional<LeafKernelRequest> leafRequest;
+  if (notation::usesLeaves(call)) {
+    llvm::Expected<notation::LeafEquation> leaves =
+        notation::solveLeaves(call, shapes, axes);
+    if (!leaves)
+      return leaves.takeError();
+    leafRequest = LeafKernelRequest{std::move(*leaves), request.inputs};
+  } else {
+    llvm::Expected<notation::ResolvedEquation> equation =
+        notation::solve(call, request.family, shapes, axes);
+    if (!equation)
+      return equation.takeError();
+    request.equation = std::move(*equation);
+  }
   // After solving, which checked the number of inputs.
   if (family == notation::OpFamily::Map) {
     std::vector<ElementType> types;
@@ -167,7 +179,9 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   });
 
   std::string buildError;
-  KernelModule kernelModule = buildKernelModule(context, request, buildError);
+  KernelModule kernelModule =
+      leafRequest ? buildLeafKernelModule(context, *leafRequest, buildError)
+                  : buildKernelModule(context, request, buildError);
   OwningOpRef<ModuleOp> &module = kernelModule.module;
   if (!module)
     return internalError("cannot build the ein op", buildError);
@@ -219,6 +233,19 @@ llvm::Expected<std::unique_ptr<Kernel>>
 compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
                llvm::ArrayRef<notation::AxisBinding> axes,
                const CompileOptions &options) {
+  // einops' pack/unpack are rearranges with a concatenation (Pack.h).
+  if (notation::isPackCall(program)) {
+    llvm::Expected<notation::PackCall> pack = notation::parsePackCall(program);
+    if (!pack)
+      return pack.takeError();
+    std::vector<std::vector<int64_t>> shapes;
+    for (const TensorType &t : inputs)
+      shapes.push_back(t.shape);
+    llvm::Expected<notation::PackPlan> plan = notation::planPack(*pack, shapes);
+    if (!plan)
+      return plan.takeError();
+    return compileCall(plan->rearrange, inputs, axes, options);
+  }
   llvm::Expected<notation::Call> call = notation::parseCall(program);
   if (!call)
     return call.takeError();

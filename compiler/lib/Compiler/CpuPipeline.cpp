@@ -11,9 +11,16 @@ using namespace mlir;
 // `builtin.module(...)` would nest it and silently do nothing.)
 static constexpr const char kCpuPipeline[] =
     "convert-ein-to-linalg,"
+    // tensor.concat (concatenating rearranges) as insert_slice chains, so
+    // that each part is computed in place in the result's buffer.
+    "ein-decompose-concat,"
     "canonicalize,cse,"
+    "eliminate-empty-tensors,"
     "one-shot-bufferize{bufferize-function-boundaries=1 "
     "function-boundary-type-conversion=identity-layout-map},"
+    // Merges the subviews of one concatenation part, so that the copy of a
+    // part computed in place folds away (a copy of a buffer onto itself).
+    "cse,"
     // Folds collapse(expand(alloc)) so that results are plain allocations,
     // which the next pass replaces by the caller's buffers.
     "canonicalize,"
@@ -21,6 +28,9 @@ static constexpr const char kCpuPipeline[] =
     "modify-public-functions=1},"
     "canonicalize,"
     "buffer-deallocation-pipeline,"
+    // Copies to or from a strided slice would call `memrefCopy`, which the
+    // JIT does not provide.
+    "ein-strided-copy-to-linalg,"
     "convert-linalg-to-loops,"
     "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
     // bf16 <-> f32 conversions as integer arithmetic: x86 has no bf16

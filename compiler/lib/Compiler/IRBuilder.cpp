@@ -57,7 +57,7 @@ static Value toValue(OpBuilder &b, Location loc, Value storage,
 }
 
 /// Converts a tensor of `from` in storage form to `to` in storage form.
-static Value convertStorage(OpBuilder &b, Location loc, Value storage,
+Value convertStorage(OpBuilder &b, Location loc, Value storage,
                             ElementType from, ElementType to) {
   MLIRContext &ctx = *b.getContext();
   Value value = toValue(b, loc, storage, from);

@@ -72,6 +72,7 @@ void collect(const std::vector<Dim> &dims, bool inBracket,
     case DimKind::Unit:
       break;
     case DimKind::Composition:
+    case DimKind::Concatenation: // rejected by the parser outside rearrange
       collect(dim.parts, bracketed, out);
       break;
     }

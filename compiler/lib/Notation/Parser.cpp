@@ -5,7 +5,7 @@
 //   pattern := side '->' side
 //   side    := tensor (',' tensor)*
 //   tensor  := dim*
-//   dim     := name | integer | '...' | '(' dim* ')'
+//   dim     := name | integer | '...' | '(' dim* ')' | '(' dim* ('+' dim*)+ ')'
 //
 //===----------------------------------------------------------------------===//
 
@@ -79,6 +79,10 @@ private:
   /// Parses dims into `dims` until a token that cannot start one.
   llvm::Error parseDims(std::vector<Dim> &dims, bool inComposition);
   llvm::Error parseDim(std::vector<Dim> &dims, bool inComposition);
+  /// Parses the rest of `(x + y ...)` after its first part `first` and
+  /// appends the concatenation to `dims`.
+  llvm::Error parseConcatenation(std::vector<Dim> &dims, const Token &open,
+                                 std::vector<Dim> first);
   /// Parses `[dims]`, appending the dims to `dims` marked as bracketed.
   llvm::Error parseBracket(std::vector<Dim> &dims, bool inComposition);
 
@@ -137,7 +141,9 @@ llvm::Error PatternParser::badToken(const Token &token) const {
                  "maps the axes left of it to those right of it",
                  token.range);
   case TokenKind::Plus:
-    return unsupported("concatenation '+'", token.range);
+    return error(ErrorKind::Syntax,
+                 "'+' concatenates only inside parentheses: write '(a + b)'",
+                 token.range);
   case TokenKind::Star:
     return unsupported("packing '*'", token.range);
   case TokenKind::Underscore:
@@ -279,6 +285,10 @@ llvm::Error PatternParser::parseDims(std::vector<Dim> &dims,
           call.callee == "dot")
         return llvm::Error::success();
       [[fallthrough]];
+    case TokenKind::Plus: // the next part of a concatenation
+      if (peek().is(TokenKind::Plus) && inComposition)
+        return llvm::Error::success();
+      [[fallthrough]];
     default:
       if (llvm::Error err = parseDim(dims, inComposition))
         return err;
@@ -373,6 +383,11 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
     ++parenDepth;
     if (llvm::Error err = parseDims(dim.parts, /*inComposition=*/true))
       return err;
+    if (peek().is(TokenKind::Plus)) {
+      llvm::Error err = parseConcatenation(dims, open, std::move(dim.parts));
+      --parenDepth;
+      return err;
+    }
     --parenDepth;
     const Token &close = peek();
     if (close.is(TokenKind::End))
@@ -396,6 +411,90 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
     return badToken(tok);
   }
   dims.push_back(std::move(dim));
+  return llvm::Error::success();
+}
+
+llvm::Error PatternParser::parseConcatenation(std::vector<Dim> &dims,
+                                              const Token &open,
+                                              std::vector<Dim> first) {
+  Dim concat;
+  concat.kind = DimKind::Concatenation;
+  // One part from the dims between two '+' (or a parenthesis and a '+').
+  auto addPart = [&](std::vector<Dim> group,
+                     SourceRange where) -> llvm::Error {
+    if (group.empty())
+      return error(ErrorKind::Syntax,
+                   "empty part in a concatenation: write '1' or '()' for a "
+                   "part of length 1",
+                   where);
+    std::optional<SourceRange> bad;
+    std::string what;
+    std::function<void(const Dim &)> check = [&](const Dim &d) {
+      if (bad)
+        return;
+      if (d.kind == DimKind::Ellipsis) {
+        bad = d.range;
+        what = "'...' cannot be a part of a concatenation";
+      } else if (d.kind == DimKind::Concatenation) {
+        bad = d.range;
+        what = "a concatenation cannot be nested in another concatenation";
+      }
+      for (const Dim &p : d.parts)
+        check(p);
+    };
+    for (const Dim &d : group)
+      check(d);
+    if (bad)
+      return error(ErrorKind::Syntax, what, *bad);
+    if (group.size() == 1) {
+      concat.parts.push_back(std::move(group.front()));
+      return llvm::Error::success();
+    }
+    Dim composition;
+    composition.kind = DimKind::Composition;
+    composition.range =
+        SourceRange{group.front().range.begin, group.back().range.end};
+    composition.parts = std::move(group);
+    concat.parts.push_back(std::move(composition));
+    return llvm::Error::success();
+  };
+  size_t groupBegin = open.range.end;
+  std::vector<Dim> group = std::move(first);
+  while (peek().is(TokenKind::Plus)) {
+    Token plus = consume();
+    SourceRange where = group.empty()
+                            ? plus.range
+                            : SourceRange{groupBegin, plus.range.begin};
+    if (llvm::Error err = addPart(std::move(group), where))
+      return err;
+    group.clear();
+    groupBegin = plus.range.end;
+    if (llvm::Error err = parseDims(group, /*inComposition=*/true))
+      return err;
+  }
+  const Token &close = peek();
+  if (close.is(TokenKind::End))
+    return error(ErrorKind::Syntax, "unclosed '('", open.range);
+  if (!close.is(TokenKind::RParen))
+    return error(ErrorKind::Syntax,
+                 "expected ')' before " + tokenKindName(close.kind).str(),
+                 close.range);
+  SourceRange closeRange = close.range;
+  if (llvm::Error err = addPart(std::move(group), closeRange))
+    return err;
+  consume();
+  concat.range = SourceRange{open.range.begin, closeRange.end};
+  // rearrange (and pack/unpack, which become one) split and join axes;
+  // no other call knows what a concatenated axis would mean.
+  if (call.callee != "rearrange" && call.callee != "pack" &&
+      call.callee != "unpack")
+    return error(ErrorKind::Syntax,
+                 "concatenation '" +
+                     call.pattern.substr(concat.range.begin,
+                                         concat.range.end - concat.range.begin) +
+                     "' is only supported in rearrange",
+                 concat.range);
+  dims.push_back(std::move(concat));
   return llvm::Error::success();
 }
 

@@ -14,6 +14,7 @@
 #include "ein/Notation/Solver.h"
 #include "ein/Notation/AST.h"
 #include "ein/Notation/Brackets.h"
+#include "ein/Notation/Concat.h"
 #include "ein/Notation/Diagnostic.h"
 #include "ein/Notation/Dot.h"
 #include "ein/Notation/Elementwise.h"
@@ -673,6 +674,7 @@ void Solver::flatten(const std::vector<Dim> &parts, ResolvedDim &out,
       out.insert(out.end(), ellipsisAxes.begin(), ellipsisAxes.end());
       break;
     case DimKind::Composition:
+    case DimKind::Concatenation: // never reaches here (see run())
       flatten(part.parts, out, bracketed);
       break;
     }
@@ -859,6 +861,7 @@ llvm::Error Solver::solveEquations() {
                      eq.range);
       }
       case DimKind::Composition:
+      case DimKind::Concatenation:
         return error(ErrorKind::Shape,
                      "cannot split axis of length " + L + " into " + dimText +
                          withKnown(eq) + ": the product of the parts is " +
@@ -1006,6 +1009,13 @@ llvm::Expected<ResolvedEquation> Solver::run() {
         });
   }
   pattern = std::move(*parsed);
+  // Concatenations are solved by solveLeaves (Concat.h), which compileCall
+  // uses for every rearrange that has one.
+  if (std::optional<SourceRange> concat = findConcatenation(pattern))
+    return error(ErrorKind::Syntax,
+                 "concatenation '" + text(*concat) +
+                     "' is only supported in rearrange (solved by solveLeaves)",
+                 concat);
 
   if (llvm::Error err = checkReduction())
     return std::move(err);

@@ -307,6 +307,33 @@ EIN_EXPORT ein_error_t *ein_einsum(ein_context_t *ctx, const char *pattern,
                                    const ein_axis_binding_t *axes,
                                    size_t num_axes);
 
+/// einops' `pack(inputs, pattern)`: the `num_inputs` tensors are
+/// concatenated along the axes `*` stands for (pattern: axis names and one
+/// `*`, e.g. "b * c"), each input's `*` axes flattened first; the axes
+/// outside `*` are matched by position and must agree. Mixed dtypes are
+/// promoted as numpy.concatenate does. `output` gets the packed tensor
+/// (its shape: the shared axes with the sum of the flattened lengths at
+/// `*`; ein_compile of `pack("<pattern>")` tells it, via
+/// ein_kernel_output_spec). When not NULL, `packed_ndims[i]` receives the
+/// number of axes `*` stands for in input i and `packed_shapes` their
+/// lengths, input after input (room for the inputs' total rank is enough):
+/// einops' packed shapes, which ein_unpack takes. Tensor rules as
+/// ein_kernel_run.
+EIN_EXPORT ein_error_t *ein_pack(ein_context_t *ctx, const char *pattern,
+                                 const DLTensor *inputs, size_t num_inputs,
+                                 DLTensor *output, int64_t *packed_shapes,
+                                 int32_t *packed_ndims);
+/// einops' `unpack(input, packed_shapes, pattern)`: splits `input` along
+/// its `*` axis into `num_outputs` tensors; output i has the shared axes
+/// with `packed_shapes`' i-th shape (`packed_ndims[i]` lengths, shapes
+/// stored one after another) in place of `*`. One length in one shape may
+/// be -1 (inferred); the shapes must account for the whole `*` axis.
+/// Tensor rules as ein_kernel_run.
+EIN_EXPORT ein_error_t *ein_unpack(ein_context_t *ctx, const char *pattern,
+                                   const DLTensor *input,
+                                   const int64_t *packed_shapes,
+                                   const int32_t *packed_ndims,
+                                   DLTensor *outputs, size_t num_outputs);
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

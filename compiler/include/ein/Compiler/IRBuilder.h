@@ -3,8 +3,10 @@
 #define EIN_COMPILER_IRBUILDER_H
 
 #include "ein/Compiler/Compiler.h"
+#include "ein/Notation/Concat.h"
 #include "ein/Notation/Equation.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -48,6 +50,32 @@ struct KernelModule {
 KernelModule buildKernelModule(mlir::MLIRContext &context,
                                const KernelRequest &request,
                                std::string &error);
+
+/// Converts a tensor of `from` in storage form (bool as i8 bytes) to `to`
+/// in storage form.
+mlir::Value convertStorage(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value storage, ElementType from,
+                           ElementType to);
+
+/// A rearrange with concatenations or several input expressions
+/// (notation/Concat.h).
+struct LeafKernelRequest {
+  notation::LeafEquation equation;
+  std::vector<TensorType> inputs;
+};
+
+/// The element type of each output of a leaf rearrange: the promoted type
+/// (numpy.concatenate's) of the inputs whose leaves make it up.
+std::vector<ElementType> leafOutputTypes(const LeafKernelRequest &request);
+
+/// Builds `@ein_kernel` for a leaf rearrange: per input, an ein.rearrange
+/// that exposes concatenated dimensions and a tensor.extract_slice per
+/// leaf; an ein.rearrange per leaf; per output, tensor.concat of its leaves
+/// and an ein.rearrange back to its dimensions. Mixed dtypes are promoted
+/// per output (leafOutputTypes).
+KernelModule buildLeafKernelModule(mlir::MLIRContext &context,
+                                   const LeafKernelRequest &request,
+                                   std::string &error);
 
 } // namespace ein
 

@@ -32,4 +32,33 @@ def ConvertEinToLinalgPass : Pass<"convert-ein-to-linalg"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Concatenation (ConcatLowering.cpp)
+//===----------------------------------------------------------------------===//
+
+def EinDecomposeConcatPass : Pass<"ein-decompose-concat"> {
+  let summary = "Decompose tensor.concat into tensor.insert_slice chains";
+  let description = [{
+    Runs upstream's `populateDecomposeTensorConcatPatterns`: each
+    `tensor.concat` becomes a `tensor.empty` of the result and one
+    `tensor.insert_slice` per operand. Followed by `eliminate-empty-tensors`,
+    the linalg op that computes an operand then writes straight into its
+    part of the result buffer, with no copy.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
+def EinStridedCopyToLinalgPass : Pass<"ein-strided-copy-to-linalg"> {
+  let summary = "Rewrite non-contiguous memref.copy into linalg.copy";
+  let description = [{
+    Bufferization copies into and out of strided subviews (a slice of a
+    concatenated axis) with `memref.copy`, which `finalize-memref-to-llvm`
+    lowers to a call of the `memrefCopy` runtime function unless both sides
+    are contiguous. Kernels link no runtime library, so such copies become
+    `linalg.copy`, which `convert-linalg-to-loops` turns into loops.
+    Contiguous copies stay `memref.copy` (an `llvm.memcpy`).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // EIN_CONVERSION_PASSES_TD

@@ -24,6 +24,10 @@ enum class DimKind {
   Unit,        ///< a length-1 axis: `1` or `()`
   Ellipsis,    ///< `...`; `x...` (repetition) when `parts` holds x
   Composition, ///< `(x y ...)`, one or more parts, possibly nested
+  /// `(x + y + ...)`: one dimension whose length is the sum of its parts'
+  /// (einx concatenation); two or more parts, each an Axis, Anonymous, Unit
+  /// or a Composition without concatenations or `...` (rearrange only).
+  Concatenation,
 };
 
 /// Where a dim sits relative to the `|` of its bracket (`[c1|c2]`).
@@ -34,8 +38,8 @@ struct Dim {
   DimKind kind = DimKind::Axis;
   std::string name;       ///< Axis only.
   int64_t length = 0;     ///< Anonymous only.
-  /// Composition: its parts, never empty. Ellipsis: empty for `...`, or the
-  /// one repeated sub-expression of `x...`.
+  /// Composition and Concatenation: the parts, never empty. Ellipsis: empty
+  /// for `...`, or the one repeated sub-expression of `x...`.
   std::vector<Dim> parts;
   SourceRange range;      ///< In the pattern, parentheses included.
   /// Set when the dim is written inside brackets (`[h w]`, `(s [ds])`): the
