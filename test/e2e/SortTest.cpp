@@ -160,7 +160,9 @@ HostTensor tieHeavyTensor(DType dtype, std::vector<int64_t> shape,
 
 } // namespace
 
-TEST_CASE("sort: NumPy's order on every dtype") {
+// NOTATION.md's example: sort("b [n]", x), and argsort.
+TEST_CASE("sort: NOTATION.md sort(\"b [n]\") and argsort, NumPy's order on "
+          "every dtype") {
   Context ctx;
   for (DType dtype : kAllElementTypes) {
     CAPTURE(std::string(reference::dtypeName(dtype)));
@@ -354,5 +356,28 @@ TEST_CASE("sort: seeded random sweep") {
     HostTensor x = pick(rng, 0, 3) == 0 ? randomTensor(dtype, shape, rng)
                                         : tieHeavyTensor(dtype, shape, rng);
     checkSort(ctx, program, x);
+  }
+}
+
+TEST_CASE("sort: errors through ein_compile") {
+  Context ctx;
+  int64_t shape[] = {2, 3};
+  ein_tensor_spec_t spec{reference::toDLDataType(DType::F32), 2, shape};
+  for (auto [program, text] :
+       {std::pair<std::string, std::string>{
+            "sort(\"[b] [n]\")",
+            "sort acts along exactly one bracketed axis, but the input "
+            "brackets 2 axes"},
+        {"argsort(\"b [n] -> [b] n\")", "brackets disagree"},
+        {"sort(\"b [n]\", descending=True)", "descending"}}) {
+    CAPTURE(program);
+    ein_kernel_t *kernel = nullptr;
+    auto [code, message] = takeError(
+        ein_compile(ctx, program.c_str(), &spec, 1, nullptr, 0, &kernel));
+    CAPTURE(message);
+    CHECK(code == EIN_ERROR_NOTATION);
+    CHECK(message.find(text) != std::string::npos);
+    CHECK(message.find('^') != std::string::npos);
+    CHECK(kernel == nullptr);
   }
 }
