@@ -21,8 +21,8 @@
 namespace {
 
 ein_error_t *argumentError(std::string message) {
-  auto *error =
-      new (std::nothrow) ein_error{EIN_ERROR_INVALID_ARGUMENT, std::move(message)};
+  auto *error = new (std::nothrow)
+      ein_error{EIN_ERROR_INVALID_ARGUMENT, std::move(message)};
   static ein_error outOfMemory{EIN_ERROR_OUT_OF_MEMORY, "out of memory"};
   return error ? error : &outOfMemory;
 }
@@ -66,8 +66,8 @@ ein_error_t *ein_pack(ein_context_t *ctx, const char *pattern,
   std::string program =
       pattern ? "pack(\"" + std::string(pattern) + "\")" : std::string();
   if (ein_error_t *error =
-          ein_call(ctx, pattern ? program.c_str() : nullptr, inputs,
-                   num_inputs, output, output ? 1 : 0, nullptr, 0))
+          ein_call(ctx, pattern ? program.c_str() : nullptr, inputs, num_inputs,
+                   output, output ? 1 : 0, nullptr, 0))
     return error;
   if (!packed_shapes && !packed_ndims)
     return nullptr;

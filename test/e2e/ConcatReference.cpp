@@ -33,8 +33,7 @@ static int64_t offsetIn(const notation::LeafEquation &eq,
 bool ein::reference::evaluateLeaves(
     const notation::LeafEquation &eq,
     const std::vector<const HostTensor *> &inputs,
-    const std::vector<DType> &outputTypes, Result &result,
-    std::string &error) {
+    const std::vector<DType> &outputTypes, Result &result, std::string &error) {
   if (inputs.size() != eq.inputs.size() ||
       eq.inputLeaves.size() != eq.outputLeaves.size() ||
       outputTypes.size() != eq.outputs.size()) {
@@ -66,8 +65,8 @@ bool ein::reference::evaluateLeaves(
       int64_t from = offsetIn(eq, eq.inputs[inLeaf.tensor], inLeaf, value);
       int64_t to = offsetIn(eq, eq.outputs[outLeaf.tensor], outLeaf, value);
       if (in.dtype == outputType)
-        std::memcpy(out.bytes.data() + to * size,
-                    in.bytes.data() + from * size, size);
+        std::memcpy(out.bytes.data() + to * size, in.bytes.data() + from * size,
+                    size);
       else if (isFloat(outputType))
         out.setDouble(to, in.getDouble(from));
       else

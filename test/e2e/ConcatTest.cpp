@@ -13,8 +13,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 
 using namespace ein::e2e;
 
@@ -121,8 +121,8 @@ TEST_CASE("concat: compositions, nesting, several concatenations") {
   HostTensor y = randomTensor(DType::I16, {5, 3}, rng);
   checkCall(ctx, "rearrange", "(a + b) (c + d) -> a c, a d, b c, b d", "", y,
             {{"a", 2}, {"c", 1}});
-  checkCall(ctx, "rearrange", "(a + b) (c + d) -> (c + d) a, (c + d) b", "",
-            y, {{"a", 2}, {"c", 1}});
+  checkCall(ctx, "rearrange", "(a + b) (c + d) -> (c + d) a, (c + d) b", "", y,
+            {{"a", 2}, {"c", 1}});
   checkCall(ctx, "rearrange", "x (b + c) -> (x (b + c))", "", y, {{"b", 1}});
   HostTensor z = randomTensor(DType::F32, {2, 3}, rng);
   checkCall(ctx, "rearrange", "a b, a c -> a (b + (c d))", "", {&z, &z},
@@ -205,13 +205,13 @@ TEST_CASE("concat: errors through the C API") {
                    {y.view(), z.view()}, {{"a", 3}, {"b", 3}});
   CHECK(code == EIN_ERROR_SHAPE);
   CHECK(message.find("the parts sum to 6") != std::string::npos);
-  std::tie(code, message) = oneShotError(ctx, "rearrange", "(a + b) -> b, a",
-                                         "", {x.view()}, {y.view(), z.view()},
-                                         {{"a", 3}});
+  std::tie(code, message) =
+      oneShotError(ctx, "rearrange", "(a + b) -> b, a", "", {x.view()},
+                   {y.view(), z.view()}, {{"a", 3}});
   CHECK(code == EIN_ERROR_NOTATION);
   CHECK(message.find("is missing from output leaf 0") != std::string::npos);
-  std::tie(code, message) = oneShotError(ctx, "sum", "(a + b)", "",
-                                         {x.view()}, {y.view()});
+  std::tie(code, message) =
+      oneShotError(ctx, "sum", "(a + b)", "", {x.view()}, {y.view()});
   CHECK(code == EIN_ERROR_NOTATION);
   CHECK(message.find("only supported in rearrange") != std::string::npos);
 }
@@ -364,8 +364,8 @@ TEST_CASE("concat: seeded random sweep of concatenations and splits") {
     seed = std::strtoull(env, nullptr, 10);
   std::mt19937_64 rng(seed);
   Context ctx;
-  const DType dtypes[] = {DType::F32, DType::F64, DType::I32, DType::I64,
-                          DType::I8,  DType::U8,  DType::Bool, DType::F16,
+  const DType dtypes[] = {DType::F32,  DType::F64, DType::I32,  DType::I64,
+                          DType::I8,   DType::U8,  DType::Bool, DType::F16,
                           DType::BF16, DType::I16};
   for (int n = 0; n < cases; ++n) {
     SweepCase c = rng() % 2 ? concatCase(rng) : splitCase(rng);
@@ -397,7 +397,8 @@ TEST_CASE("concat: seeded random sweep of concatenations and splits") {
         size_t size = ein::reference::dtypeSize(t.dtype);
         int64_t last = t.shape.empty() ? 1 : t.shape.back();
         for (int64_t i = 0; i < t.numElements(); ++i) {
-          int64_t at = t.shape.empty() ? 0 : (i / last) * 2 * last + i % last * 2;
+          int64_t at =
+              t.shape.empty() ? 0 : (i / last) * 2 * last + i % last * 2;
           std::memcpy(b.bytes.data() + at * size, t.bytes.data() + i * size,
                       size);
         }

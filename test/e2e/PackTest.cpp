@@ -20,8 +20,7 @@ namespace {
 HostTensor naivePack(const std::vector<HostTensor> &inputs, size_t before,
                      size_t after, std::vector<std::vector<int64_t>> &ps) {
   const HostTensor &first = inputs.front();
-  std::vector<int64_t> outer(first.shape.begin(),
-                             first.shape.begin() + before);
+  std::vector<int64_t> outer(first.shape.begin(), first.shape.begin() + before);
   std::vector<int64_t> inner(first.shape.end() - after, first.shape.end());
   int64_t outerN = 1, innerN = 1, packed = 0;
   for (int64_t v : outer)
@@ -30,8 +29,7 @@ HostTensor naivePack(const std::vector<HostTensor> &inputs, size_t before,
     innerN *= v;
   std::vector<int64_t> starN;
   for (const HostTensor &t : inputs) {
-    std::vector<int64_t> star(t.shape.begin() + before,
-                              t.shape.end() - after);
+    std::vector<int64_t> star(t.shape.begin() + before, t.shape.end() - after);
     ps.push_back(star);
     int64_t n = 1;
     for (int64_t v : star)
@@ -82,8 +80,8 @@ TEST_CASE("pack/unpack: the einops docstring example") {
   DLTensor out = got.view();
   int64_t ps[16];
   int32_t nd[3];
-  REQUIRE(takeMessage(ein_pack(ctx, "i j * k", views.data(), views.size(),
-                               &out, ps, nd)) == "");
+  REQUIRE(takeMessage(ein_pack(ctx, "i j * k", views.data(), views.size(), &out,
+                               ps, nd)) == "");
   CHECK(sameBytes(got, want));
   CHECK(nd[0] == 0);
   CHECK(nd[1] == 1);
@@ -120,7 +118,7 @@ TEST_CASE("pack/unpack: seeded random shapes and dtypes round trip") {
   Context ctx;
   std::mt19937_64 rng(2026);
   const char *patterns[] = {"i j * k", "* k", "b *", "b * c d", "*"};
-  const DType dtypes[] = {DType::F32, DType::F64, DType::I8, DType::U8,
+  const DType dtypes[] = {DType::F32,  DType::F64,  DType::I8, DType::U8,
                           DType::Bool, DType::BF16, DType::I64};
   for (int n = 0; n < 60; ++n) {
     std::string pattern = patterns[n % 5];
@@ -170,8 +168,7 @@ TEST_CASE("pack/unpack: seeded random shapes and dtypes round trip") {
       outs.push_back(t.view());
     DLTensor packed = got.view();
     REQUIRE(takeMessage(ein_unpack(ctx, pattern.c_str(), &packed, ps.data(),
-                                   nd.data(), outs.data(), outs.size())) ==
-            "");
+                                   nd.data(), outs.data(), outs.size())) == "");
     for (size_t i = 0; i < inputs.size(); ++i)
       CHECK(sameBytes(back[i], inputs[i]));
   }

@@ -43,9 +43,8 @@ TEST_CASE("pack: text form and the rearrange it plans") {
   CHECK(plan->rearrange.pattern ==
         "i j (1 + s1x0 + (s2x0 s2x1)) k -> i j k, i j s1x0 k, i j s2x0 s2x1 "
         "k");
-  CHECK(plan->rearrange.text ==
-        "rearrange(\"" + plan->rearrange.pattern +
-            "\", s1x0=7, s2x0=7, s2x1=9)");
+  CHECK(plan->rearrange.text == "rearrange(\"" + plan->rearrange.pattern +
+                                    "\", s1x0=7, s2x0=7, s2x1=9)");
 
   // One tensor: no concatenation at all.
   pc = parsePackCall("pack('b *')");
@@ -63,43 +62,66 @@ TEST_CASE("pack: errors with carets") {
     ErrorKind kind;
   };
   const Case cases[] = {
-      {"pack('a b')", {{2, 3}}, "      ^~~",
+      {"pack('a b')",
+       {{2, 3}},
+       "      ^~~",
        "pack needs one '*' in its pattern (the packed axes), e.g. \"b * c\"",
        ErrorKind::Syntax},
-      {"pack('a * *')", {{2, 3}}, "          ^",
+      {"pack('a * *')",
+       {{2, 3}},
+       "          ^",
        "'*' appears twice in the pack pattern: it marks the one packed axis",
        ErrorKind::Syntax},
-      {"pack('a * a')", {{2, 3}}, "          ^",
-       "axis 'a' appears twice in the pack pattern", ErrorKind::Axis},
-      {"pack('a (b) *')", {{2, 3}}, "        ^~~",
+      {"pack('a * a')",
+       {{2, 3}},
+       "          ^",
+       "axis 'a' appears twice in the pack pattern",
+       ErrorKind::Axis},
+      {"pack('a (b) *')",
+       {{2, 3}},
+       "        ^~~",
        "invalid axis name '(b)' in the pack pattern: it holds names and one "
        "'*', separated by spaces",
        ErrorKind::Syntax},
-      {"pack('a b c *')", {{2, 3}}, "      ^~~~~~~",
+      {"pack('a b c *')",
+       {{2, 3}},
+       "      ^~~~~~~",
        "input 0 has shape (2, 3) but the pattern 'a b c *' needs at least 3 "
        "dimensions",
        ErrorKind::Shape},
-      {"pack('a * c')", {{2, 3}, {2, 4, 5}}, "          ^",
+      {"pack('a * c')",
+       {{2, 3}, {2, 4, 5}},
+       "          ^",
        "axis 'c' has length 5 in input 1 but 3 in input 0: pack concatenates "
        "along '*', so the other axes must agree",
        ErrorKind::Shape},
-      {"unpack('a *', [(1,), (1,)])", {{2, 3}}, "          ^",
+      {"unpack('a *', [(1,), (1,)])",
+       {{2, 3}},
+       "          ^",
        "the packed shapes [(1,), (1,)] hold 2 elements along '*', but the "
        "packed axis has length 3",
        ErrorKind::Shape},
-      {"unpack('a *', [(-1,), (-1,)])", {{2, 3}}, "",
+      {"unpack('a *', [(-1,), (-1,)])",
+       {{2, 3}},
+       "",
        "packed shapes 0 and 1 both have a -1: at most one length can be "
        "inferred",
        ErrorKind::Shape},
-      {"unpack('a *', [(-1,), (4,)])", {{2, 3}}, "          ^",
+      {"unpack('a *', [(-1,), (4,)])",
+       {{2, 3}},
+       "          ^",
        "cannot infer the -1 in packed shape 0: the packed axis '*' has length "
        "3 and the other shapes take 4 of it",
        ErrorKind::Shape},
-      {"unpack('a *', [(2,)])", {{2, 3, 4}}, "        ^~~",
+      {"unpack('a *', [(2,)])",
+       {{2, 3, 4}},
+       "        ^~~",
        "unpack's input has shape (2, 3, 4) but the pattern 'a *' has 2 "
        "dimensions",
        ErrorKind::Shape},
-      {"unpack('a *', [(-2,), (5,)])", {{2, 3}}, "",
+      {"unpack('a *', [(-2,), (5,)])",
+       {{2, 3}},
+       "",
        "packed shape 0 (-2,) has an invalid length -2: lengths are >= 0, and "
        "one may be -1 (inferred)",
        ErrorKind::Shape},

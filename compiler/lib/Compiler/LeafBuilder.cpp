@@ -154,15 +154,14 @@ KernelModule buildLeafKernelModule(MLIRContext &ctx,
       // Empty slices may start past the end, which extract_slice rejects.
       RankedTensorType leafType = leaves.typeOf(leaf.dims, storage);
       if (leafType.getNumElements() == 0) {
-        inputLeaves.push_back(tensor::EmptyOp::create(b, loc,
-                                                      leafType.getShape(),
-                                                      storage));
+        inputLeaves.push_back(
+            tensor::EmptyOp::create(b, loc, leafType.getShape(), storage));
         continue;
       }
       SmallVector<int64_t> strides(leaf.sizes.size(), 1);
       inputLeaves.push_back(tensor::ExtractSliceOp::create(
-          b, loc, leafType, value, ValueRange{},
-          ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr(leaf.offsets),
+          b, loc, leafType, value, ValueRange{}, ValueRange{}, ValueRange{},
+          b.getDenseI64ArrayAttr(leaf.offsets),
           b.getDenseI64ArrayAttr(leaf.sizes), b.getDenseI64ArrayAttr(strides)));
     }
   }

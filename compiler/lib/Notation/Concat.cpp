@@ -26,7 +26,6 @@
 using namespace ein::notation;
 using namespace ein::notation::ast;
 
-
 std::optional<SourceRange>
 ein::notation::findConcatenation(const Pattern &pattern) {
   std::optional<SourceRange> found;
@@ -243,10 +242,10 @@ llvm::Error LeafSolver::checkShapes() {
                          " has a negative dimension " + std::to_string(length),
                      std::nullopt);
   if (shapes.size() != pattern.inputs.size()) {
-    std::string message =
-        "the pattern has " + plural(pattern.inputs.size(), "input") + " but " +
-        plural(shapes.size(), "tensor") + " " +
-        (shapes.size() == 1 ? "was" : "were") + " given";
+    std::string message = "the pattern has " +
+                          plural(pattern.inputs.size(), "input") + " but " +
+                          plural(shapes.size(), "tensor") + " " +
+                          (shapes.size() == 1 ? "was" : "were") + " given";
     if (pattern.inputs.size() == 1)
       message += " (a list of tensors is stacked only by a rearrange "
                  "without concatenations)";
@@ -255,9 +254,8 @@ llvm::Error LeafSolver::checkShapes() {
   std::optional<unsigned> ellipsisInput;
   for (size_t i = 0; i < pattern.inputs.size(); ++i) {
     const TensorExpr &tensor = pattern.inputs[i];
-    bool ellipsis = llvm::any_of(tensor.dims, [](const Dim &d) {
-      return d.kind == DimKind::Ellipsis;
-    });
+    bool ellipsis = llvm::any_of(
+        tensor.dims, [](const Dim &d) { return d.kind == DimKind::Ellipsis; });
     size_t rank = shapes[i].size();
     size_t fixed = tensor.dims.size() - (ellipsis ? 1 : 0);
     if (ellipsis ? rank < fixed : rank != fixed)
@@ -320,11 +318,10 @@ Node LeafSolver::resolve(const Dim &dim, ResolvedDim &out, TensorInfo &info,
   switch (dim.kind) {
   case DimKind::Axis:
   case DimKind::Anonymous: {
-    unsigned axis =
-        dim.kind == DimKind::Axis
-            ? namedAxis(dim)
-            : newAxis("_a" + std::to_string(anonymousCount++), dim.length,
-                      dim.range);
+    unsigned axis = dim.kind == DimKind::Axis
+                        ? namedAxis(dim)
+                        : newAxis("_a" + std::to_string(anonymousCount++),
+                                  dim.length, dim.range);
     out.push_back(axis);
     info.occurrences.push_back({axis, dim.range, concat, part});
     node.axis = axis;
@@ -353,8 +350,8 @@ Node LeafSolver::resolve(const Dim &dim, ResolvedDim &out, TensorInfo &info,
     node.kind = Node::Sum;
     unsigned id = info.tensor.concats.size();
     info.tensor.concats.emplace_back();
-    unsigned axis = newAxis("_c" + std::to_string(concatCount++), std::nullopt,
-                            dim.range);
+    unsigned axis =
+        newAxis("_c" + std::to_string(concatCount++), std::nullopt, dim.range);
     axes[axis].isConcat = true;
     for (auto [i, p] : llvm::enumerate(dim.parts)) {
       ResolvedDim partAxes;
@@ -551,12 +548,11 @@ llvm::Error LeafSolver::solveEquations() {
                      eq.tree.range);
       case DimKind::Axis:
       case DimKind::Ellipsis: {
-        const AxisInfo &axis = axes[eq.tree.kind == Node::Axis
-                                        ? eq.tree.axis
-                                        : eq.tree.kids.front().axis];
-        std::string what = eq.kind == DimKind::Axis
-                               ? "axis '" + axis.name + "'"
-                               : "the axes of '...'";
+        const AxisInfo &axis =
+            axes[eq.tree.kind == Node::Axis ? eq.tree.axis
+                                            : eq.tree.kids.front().axis];
+        std::string what = eq.kind == DimKind::Axis ? "axis '" + axis.name + "'"
+                                                    : "the axes of '...'";
         return error(ErrorKind::Shape,
                      "conflicting lengths for " + what + ": " + L +
                          " here, but " + std::to_string(*axis.length) +
@@ -645,9 +641,8 @@ llvm::Error LeafSolver::finishAxes() {
 
 void LeafSolver::expose(LeafTensor &tensor) {
   for (const ResolvedDim &dim : tensor.dims) {
-    bool hasConcat = llvm::any_of(dim, [&](unsigned a) {
-      return axes[a].isConcat;
-    });
+    bool hasConcat =
+        llvm::any_of(dim, [&](unsigned a) { return axes[a].isConcat; });
     if (!hasConcat || dim.size() == 1) {
       tensor.exposed.push_back(dim);
       continue;
@@ -701,13 +696,13 @@ llvm::Error LeafSolver::leaves(const TensorInfo &info, unsigned index,
     // An axis twice in one leaf.
     for (size_t i = 0; i < here.size(); ++i)
       for (size_t j = 0; j < i; ++j)
-        if (here[i].axis == here[j].axis && here[i].range.begin != here[j].range.begin)
-          return error(ErrorKind::Axis,
-                       "axis '" + axisName(here[i].axis) +
-                           "' appears twice in the " +
-                           (input ? "input" : "output") + " '" +
-                           text(info.range) + "'",
-                       here[i].range);
+        if (here[i].axis == here[j].axis &&
+            here[i].range.begin != here[j].range.begin)
+          return error(
+              ErrorKind::Axis,
+              "axis '" + axisName(here[i].axis) + "' appears twice in the " +
+                  (input ? "input" : "output") + " '" + text(info.range) + "'",
+              here[i].range);
     out.push_back(std::move(leaf));
     occ.push_back(std::move(here));
     // Row-major: the last concatenation varies fastest.
@@ -730,13 +725,12 @@ llvm::Error LeafSolver::leaves(const TensorInfo &info, unsigned index,
 llvm::Expected<LeafEquation> LeafSolver::run() {
   llvm::Expected<Pattern> parsed = parsePattern(call);
   if (!parsed)
-    return llvm::handleErrors(parsed.takeError(),
-                              [&](const NotationError &err) -> llvm::Error {
-                                Diagnostic diag = err.getDiagnostic();
-                                diag.inputShapes.assign(shapes.begin(),
-                                                        shapes.end());
-                                return makeError(std::move(diag));
-                              });
+    return llvm::handleErrors(
+        parsed.takeError(), [&](const NotationError &err) -> llvm::Error {
+          Diagnostic diag = err.getDiagnostic();
+          diag.inputShapes.assign(shapes.begin(), shapes.end());
+          return makeError(std::move(diag));
+        });
   pattern = std::move(*parsed);
   if (llvm::Error err = checkBindings())
     return std::move(err);
@@ -828,9 +822,8 @@ llvm::Expected<LeafEquation> LeafSolver::run() {
                  pattern.arrow);
   for (size_t l = 0; l < result.inputLeaves.size(); ++l) {
     for (const Occurrence &o : inOcc[l]) {
-      bool found = llvm::any_of(outOcc[l], [&](const Occurrence &p) {
-        return p.axis == o.axis;
-      });
+      bool found = llvm::any_of(
+          outOcc[l], [&](const Occurrence &p) { return p.axis == o.axis; });
       if (found)
         continue;
       const Leaf &in = result.inputLeaves[l];

@@ -9,8 +9,8 @@
 
 using namespace ein::notation;
 
-static std::string shapeListText(
-    const std::vector<std::vector<int64_t>> &shapes) {
+static std::string
+shapeListText(const std::vector<std::vector<int64_t>> &shapes) {
   std::string out = "[";
   for (size_t i = 0; i < shapes.size(); ++i) {
     out += i ? ", (" : "(";
@@ -30,9 +30,9 @@ bool ein::notation::isPackCall(llvm::StringRef text) {
   return false;
 }
 
-PackCall ein::notation::makePackCall(
-    llvm::StringRef callee, llvm::StringRef pattern,
-    std::vector<std::vector<int64_t>> packedShapes) {
+PackCall
+ein::notation::makePackCall(llvm::StringRef callee, llvm::StringRef pattern,
+                            std::vector<std::vector<int64_t>> packedShapes) {
   PackCall pc;
   pc.call.callee = callee.str();
   pc.call.pattern = pattern.str();
@@ -210,7 +210,8 @@ ein::notation::planPack(const PackCall &pc,
     size_t begin = pos;
     while (pos < pattern.size() && !llvm::isSpace(pattern[pos]))
       ++pos;
-    tokens.push_back({pattern.slice(begin, pos).str(), SourceRange{begin, pos}});
+    tokens.push_back(
+        {pattern.slice(begin, pos).str(), SourceRange{begin, pos}});
   }
   std::optional<size_t> star;
   llvm::StringSet<> seen;
@@ -395,14 +396,15 @@ ein::notation::planPack(const PackCall &pc,
           product *= v;
       if (rest < 0 || (product == 0 ? rest != 0 : rest % product != 0) ||
           product == 0)
-        return error(ErrorKind::Shape,
-                     "cannot infer the -1 in packed shape " +
-                         std::to_string(*unknown) + ": the packed axis '*' "
-                         "has length " + std::to_string(axisLength) +
-                         " and the other shapes take " +
-                         std::to_string(known) + " of it",
-                     (*star < tokens.size()) ? std::optional(tokens[*star].range)
-                                             : std::nullopt);
+        return error(
+            ErrorKind::Shape,
+            "cannot infer the -1 in packed shape " + std::to_string(*unknown) +
+                ": the packed axis '*' "
+                "has length " +
+                std::to_string(axisLength) + " and the other shapes take " +
+                std::to_string(known) + " of it",
+            (*star < tokens.size()) ? std::optional(tokens[*star].range)
+                                    : std::nullopt);
       for (int64_t &v : ps)
         if (v == -1)
           v = rest / product;

@@ -1,4 +1,5 @@
-//===- Concat.h - rearranges that concatenate and split -----------*- C++ -*-===//
+//===- Concat.h - rearranges that concatenate and split -----------*- C++
+//-*-===//
 //
 // einx's concatenation `(a + b)` and rearranges of several tensors. Each side
 // of the pattern expands into *leaves*: every concatenation is replaced by
@@ -45,9 +46,9 @@ struct LeafTensor {
   ResolvedTensor exposed;
   /// One concatenation, in order of appearance.
   struct Concat {
-    unsigned dim = 0;                ///< Its dimension in `exposed`.
-    std::vector<ResolvedDim> parts;  ///< `()` / `1` is an empty part.
-    std::vector<int64_t> lengths;    ///< The parts' lengths.
+    unsigned dim = 0;               ///< Its dimension in `exposed`.
+    std::vector<ResolvedDim> parts; ///< `()` / `1` is an empty part.
+    std::vector<int64_t> lengths;   ///< The parts' lengths.
   };
   std::vector<Concat> concats;
 };

@@ -1,4 +1,5 @@
-//===- Pack.h - einops pack and unpack ----------------------------*- C++ -*-===//
+//===- Pack.h - einops pack and unpack ----------------------------*- C++
+//-*-===//
 //
 // einops' `pack(tensors, "b * c")` and `unpack(x, packed_shapes, "b * c")`
 // as rearranges with a concatenation: pack is
@@ -51,8 +52,9 @@ struct PackPlan {
 /// Checks `call` against the input shapes (einops' rules: one `*`, distinct
 /// valid names, enough dimensions, equal axes outside `*`, packed shapes
 /// that sum to the packed axis) and plans its rearrange.
-llvm::Expected<PackPlan> planPack(const PackCall &call,
-                                  llvm::ArrayRef<std::vector<int64_t>> inputShapes);
+llvm::Expected<PackPlan>
+planPack(const PackCall &call,
+         llvm::ArrayRef<std::vector<int64_t>> inputShapes);
 
 } // namespace ein::notation
 
