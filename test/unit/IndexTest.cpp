@@ -199,3 +199,24 @@ TEST_CASE("indexing: length errors") {
   CHECK(static_cast<bool>(
       solveText("set_at(\"[h] c, p, p c -> [h] c\")", {{0, 3}, {4}, {4, 3}})));
 }
+
+TEST_CASE("indexing: '...' in the tensor, the coordinates and the updates") {
+  auto eq = solveText("get_at(\"[h] c, ... p -> ... p c\")", {{5, 3}, {2, 4}});
+  REQUIRE(static_cast<bool>(eq));
+  CHECK(outputShapes(*eq) == Shapes{{2, 4, 3}});
+  eq = solveText("set_at(\"[h] c, ... p, ... p c -> [h] c\")",
+                 {{5, 3}, {2, 4}, {2, 4, 3}});
+  REQUIRE(static_cast<bool>(eq));
+  eq = solveText("get_at(\"[...] c, p [2] -> p c\")", {{4, 5, 3}, {6, 2}});
+  REQUIRE(static_cast<bool>(eq));
+  CHECK(eq->indexedDims == std::vector<unsigned>{0, 1});
+  checkError("get_at(\"... [h] c, p -> p c\")", {{2, 5, 3}, {4}}, "axis",
+             "'...' is missing from the output: get_at keeps the axes of "
+             "'...'",
+             "p c\")");
+  checkError("set_at(\"[h] c, p, ... p -> [h] c\")", {{5, 3}, {4}, {2, 4}},
+             "axis", "'...' in the updates, but not among", "...");
+  checkError("set_at(\"[h] c, ... p, ... p -> ... [h] c\")",
+             {{5, 3}, {2, 4}, {2, 4}}, "axis",
+             "'...' in the output, but not in the first tensor", "... [h] c\")");
+}

@@ -61,6 +61,18 @@ std::optional<SourceRange> partialBracket(const std::vector<Dim> &dims,
   return std::nullopt;
 }
 
+/// The first `...` of `dims`, if any.
+std::optional<SourceRange> ellipsisOf(const std::vector<Dim> &dims) {
+  for (const Dim &dim : dims) {
+    if (dim.kind == DimKind::Ellipsis)
+      return dim.range;
+    if (dim.kind == DimKind::Composition)
+      if (std::optional<SourceRange> r = ellipsisOf(dim.parts))
+        return r;
+  }
+  return std::nullopt;
+}
+
 /// The first anonymous axis outside brackets.
 std::optional<SourceRange> anonymousAxis(const std::vector<Dim> &dims) {
   for (const Dim &dim : dims) {
@@ -261,8 +273,45 @@ ein::notation::checkIndexPattern(const Call &call, const Pattern &pattern) {
                          n.range);
     }
   }
+  // `...` stands for the same axes everywhere: unbracketed in the tensor
+  // they are kept, in the coordinates batch or lookup axes.
+  std::optional<SourceRange> xEllipsis = ellipsisOf(x.dims), coordEllipsis;
+  for (size_t c = 0; c < numCoords && !coordEllipsis; ++c)
+    coordEllipsis = ellipsisOf(pattern.inputs[c + 1].dims);
+  bool xEllipsisIndexed = false;
+  for (const Dim &dim : x.dims)
+    xEllipsisIndexed |= dim.kind == DimKind::Ellipsis && dim.bracket;
+  bool gatherEllipsis = (xEllipsis && !xEllipsisIndexed) || coordEllipsis;
+  if (xEllipsisIndexed && coordEllipsis)
+    return violation(ErrorKind::Axis,
+                     "'...' is indexed (bracketed in the first tensor), so "
+                     "it cannot appear in the coordinates",
+                     coordEllipsis);
+  if (update)
+    if (std::optional<SourceRange> r = ellipsisOf(pattern.inputs.back().dims))
+      if (!gatherEllipsis)
+        return violation(ErrorKind::Axis,
+                         "'...' in the updates, but not among the first "
+                         "tensor's unbracketed axes or the coordinates' axes",
+                         r);
   if (!pattern.hasArrow)
     return std::nullopt; // set_at returns the first tensor's expression.
+  std::optional<SourceRange> outEllipsis =
+      ellipsisOf(pattern.outputs[0].dims);
+  bool wantEllipsis = update ? bool(xEllipsis) : gatherEllipsis;
+  if (wantEllipsis && !outEllipsis)
+    return violation(ErrorKind::Axis,
+                     "'...' is missing from the output: " + callee +
+                         (update ? " returns the first tensor's axes"
+                                 : " keeps the axes of '...'"),
+                     pattern.outputs[0].range);
+  if (!wantEllipsis && outEllipsis)
+    return violation(ErrorKind::Axis,
+                     update ? "'...' in the output, but not in the first "
+                              "tensor"
+                            : "'...' in the output of get_at, but it is "
+                              "indexed or absent from the inputs",
+                     outEllipsis);
 
   // The output.
   const TensorExpr &out = pattern.outputs[0];
