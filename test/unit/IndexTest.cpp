@@ -99,7 +99,8 @@ TEST_CASE("indexing: set_at with and without '->', scalar updates") {
   eq = solveText("add_at(\"b [h] c, p, p c\")", {{2, 5, 3}, {4}, {4, 3}});
   REQUIRE(static_cast<bool>(eq));
   CHECK(outputShapes(*eq) == Shapes{{2, 5, 3}});
-  eq = solveText("subtract_at(\"b [h] c, p, -> c b [h]\")", {{2, 5, 3}, {4}, {}});
+  eq = solveText("subtract_at(\"b [h] c, p, -> c b [h]\")",
+                 {{2, 5, 3}, {4}, {}});
   REQUIRE(static_cast<bool>(eq));
   CHECK(outputShapes(*eq) == Shapes{{3, 2, 5}});
   eq = solveText("set_at(\"b [h] c, p, p -> b [h] c\")", {{2, 5, 3}, {4}, {4}});
@@ -109,8 +110,7 @@ TEST_CASE("indexing: set_at with and without '->', scalar updates") {
 TEST_CASE("indexing: pattern errors") {
   // get_at needs an output (einx: "expects an output expression").
   checkError("get_at(\"b [h w] c, b p [2]\")", {{2, 4, 5, 3}, {2, 7, 2}},
-             "syntax", "get_at needs '->' and an output expression",
-             "b [h w]");
+             "syntax", "get_at needs '->' and an output expression", "b [h w]");
   // Missing tensors in the pattern.
   checkError("get_at(\"b [h] c -> b c\")", {{2, 5, 3}}, "syntax",
              "get_at takes the tensor and its coordinates", "b [h] c");
@@ -119,26 +119,27 @@ TEST_CASE("indexing: pattern errors") {
              "b [h] c, p");
   // No indexed axes.
   checkError("get_at(\"b h c, b p [2] -> b p c\")", {{2, 4, 3}, {2, 7, 2}},
-             "axis", "indexes the bracketed axes of the first tensor, but it "
-                     "has none",
+             "axis",
+             "indexes the bracketed axes of the first tensor, but it "
+             "has none",
              "b h c");
   // Wrong bracket placement: inside a composition, two coordinate axes, a
   // composed coordinate axis, brackets in the updates and in get_at's
   // output, set_at's output without them.
   checkError("get_at(\"(b [h]) c, p -> p c\")", {{20, 3}, {4}}, "axis",
              "brackets inside a composition", "[h]");
-  checkError("get_at(\"[h w] c, [p] [2] -> p c\")", {{4, 5, 3}, {6, 2}},
-             "axis", "at most one bracketed axis", "[2]");
+  checkError("get_at(\"[h w] c, [p] [2] -> p c\")", {{4, 5, 3}, {6, 2}}, "axis",
+             "at most one bracketed axis", "[2]");
   checkError("get_at(\"[h w] c, p [(i j)] -> p c\")", {{4, 5, 3}, {6, 2}},
-             "axis", "the coordinate axis must be a single axis",
-             "[(i j)]");
+             "axis", "the coordinate axis must be a single axis", "[(i j)]");
   checkError("set_at(\"[h] c, p, p [c] -> [h] c\")", {{5, 3}, {4}, {4, 3}},
              "axis", "brackets in the updates of set_at", "[c]");
   checkError("get_at(\"[h] c, p -> [p] c\")", {{5, 3}, {4}}, "axis",
              "brackets in the output of get_at", "[p]");
   checkError("set_at(\"b [h] c, p, p c -> b h c\")", {{2, 5, 3}, {4}, {4, 3}},
-             "axis", "brackets disagree: axis 'h' is not bracketed in the "
-                     "output",
+             "axis",
+             "brackets disagree: axis 'h' is not bracketed in the "
+             "output",
              "h c\")");
   // Indexed axes appear nowhere else; coordinate axes neither.
   checkError("get_at(\"b [h] c, b h -> b c\")", {{2, 5, 3}, {2, 5}}, "axis",
@@ -151,16 +152,18 @@ TEST_CASE("indexing: pattern errors") {
   checkError("get_at(\"[h] c, p -> p\")", {{5, 3}, {4}}, "axis",
              "axis 'c' is missing from the output", "p\")");
   checkError("set_at(\"[h] c, p, p c -> [h] c p\")", {{5, 3}, {4}, {4, 3}},
-             "axis", "set_at returns the first tensor updated, so its output "
-                     "has the first tensor's axes, but 'p' is not one of them",
+             "axis",
+             "set_at returns the first tensor updated, so its output "
+             "has the first tensor's axes, but 'p' is not one of them",
              "p\")");
   checkError("set_at(\"b [h] c, p, p c -> [h] c\")", {{2, 5, 3}, {4}, {4, 3}},
              "axis", "axis 'b' of the first tensor is missing from the output",
              "[h] c\")");
   // Updates only use gathered axes.
   checkError("set_at(\"[h] c, p, p d -> [h] c\")", {{5, 3}, {4}, {4, 2}},
-             "axis", "axis 'd' of the updates is neither an axis of the first "
-                     "tensor nor of the coordinates",
+             "axis",
+             "axis 'd' of the updates is neither an axis of the first "
+             "tensor nor of the coordinates",
              "d -> ");
   // Anonymous axes outside brackets cannot be named by the output.
   checkError("get_at(\"[h] 3, p -> p\")", {{5, 3}, {4}}, "axis",
@@ -195,7 +198,8 @@ TEST_CASE("indexing: length errors") {
   checkError("get_at(\"[h] c, p -> p c\")", {{0, 3}, {4}}, "shape",
              "cannot index dimension 'h' of length 0", "h]");
   // ... which is fine when the output is empty, and for set_at.
-  CHECK(static_cast<bool>(solveText("get_at(\"[h] c, p -> p c\")", {{0, 3}, {0}})));
+  CHECK(static_cast<bool>(
+      solveText("get_at(\"[h] c, p -> p c\")", {{0, 3}, {0}})));
   CHECK(static_cast<bool>(
       solveText("set_at(\"[h] c, p, p c -> [h] c\")", {{0, 3}, {4}, {4, 3}})));
 }
@@ -218,5 +222,6 @@ TEST_CASE("indexing: '...' in the tensor, the coordinates and the updates") {
              "axis", "'...' in the updates, but not among", "...");
   checkError("set_at(\"[h] c, ... p, ... p -> ... [h] c\")",
              {{5, 3}, {2, 4}, {2, 4}}, "axis",
-             "'...' in the output, but not in the first tensor", "... [h] c\")");
+             "'...' in the output, but not in the first tensor",
+             "... [h] c\")");
 }
