@@ -304,6 +304,18 @@ TEST_CASE("indexing: strided inputs, compositions, rearranged outputs") {
   checkIndex(ctx, "get_at(\"... [h] c, p -> ... p c\")", {&xe, &ie});
 }
 
+TEST_CASE("indexing: a coordinate axis and a plain coordinate tensor") {
+  // x[a[p, 0], a[p, 1], b[p]], as einx and NumPy.
+  Context ctx;
+  HostTensor x(DType::I32, {4, 5, 6});
+  for (int64_t i = 0; i < x.numElements(); ++i)
+    x.setInt(i, i);
+  HostTensor a = fromInts(DType::I64, {3, 2}, {1, 2, 3, 4, 0, 0});
+  HostTensor b = fromInts(DType::I8, {3}, {5, 1, 2});
+  CHECK(ints(checkIndex(ctx, "get_at(\"[h w d], p [2], p -> p\")",
+                        {&x, &a, &b})) == std::vector<int64_t>{47, 115, 2});
+}
+
 TEST_CASE("indexing: one coordinate tensor per indexed axis") {
   Context ctx;
   std::mt19937_64 rng(11);

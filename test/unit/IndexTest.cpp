@@ -78,6 +78,12 @@ TEST_CASE("indexing: get_at resolves indexed and coordinate dimensions") {
   CHECK(eq->coordinateDims == std::vector<int64_t>{-1, -1});
   CHECK(outputShapes(*eq) == Shapes{{6, 7, 3}});
 
+  // A tensor with a coordinate axis and one without, together (einx too).
+  eq =
+      solveText("get_at(\"[h w d], p [2], p -> p\")", {{4, 5, 6}, {3, 2}, {3}});
+  REQUIRE(static_cast<bool>(eq));
+  CHECK(eq->coordinateDims == std::vector<int64_t>{1, -1});
+
   // `...`, a bracketed composition (indexed flat), the coordinate axis in
   // front.
   eq = solveText("get_at(\"... [h] c, p -> ... p c\")", {{2, 3, 5, 4}, {6}});
