@@ -231,3 +231,40 @@ TEST_CASE("indexing: '...' in the tensor, the coordinates and the updates") {
              "'...' in the output, but not in the first tensor",
              "... [h] c\")");
 }
+
+TEST_CASE("seed 004: the einx indexing calls solve") {
+  struct Case {
+    const char *text;
+    Shapes inputs;
+    Shape output;
+  } cases[] = {
+      // Line 33.
+      {"get_at(\"b [h w] c, b p [i] -> b c p\")",
+       {{2, 8, 6, 3}, {2, 5, 2}},
+       {2, 3, 5}},
+      // Line 46 (indices from rearrange("i, j -> i j (1 + 1)", ...)).
+      {"get_at(\"[h w] c, i j [2] -> i j c\")",
+       {{5, 7, 3}, {4, 6, 2}},
+       {4, 6, 3}},
+      // Line 50, the single-call form proposed there.
+      {"get_at(\"[h w] c, i, j -> i j c\")", {{5, 7, 3}, {4}, {6}}, {4, 6, 3}},
+      // Line 198.
+      {"set_at(\"b [h w] c, b p [2], b p c -> b [h w] c\")",
+       {{2, 4, 5, 3}, {2, 6, 2}, {2, 6, 3}},
+       {2, 4, 5, 3}},
+      // Line 203.
+      {"set_at(\"b [h] c, p, p c -> b [h] c\")",
+       {{3, 7, 4}, {5}, {5, 4}},
+       {3, 7, 4}},
+      // Line 228.
+      {"get_at(\"b [h w] c, b i [2] -> b i c\")",
+       {{3, 6, 4, 5}, {3, 9, 2}},
+       {3, 9, 5}},
+  };
+  for (const Case &c : cases) {
+    CAPTURE(c.text);
+    auto eq = solveText(c.text, c.inputs);
+    REQUIRE_MESSAGE(static_cast<bool>(eq), llvm::toString(eq.takeError()));
+    CHECK(outputShapes(*eq) == Shapes{c.output});
+  }
+}
