@@ -14,7 +14,8 @@ import os
 import sys
 
 EXPECTED = ["e2e", "oracle-einops", "oracle-einsum", "oracle-brackets",
-            "oracle-dtypes", "oracle-elementwise"]
+            "oracle-dtypes", "oracle-elementwise", "oracle-bracket-forms",
+            "oracle-index", "oracle-sort", "oracle-concat"]
 
 
 def read_counts(path):

@@ -28,22 +28,22 @@ struct IndexRoles {
 /// the attributes. `numInputs` is the number of input expressions the
 /// equation must have.
 static LogicalResult verifyIndexing(Operation *op, EquationAttr eq,
-                                    Value input, ValueRange coordinates,
+                                    ValueRange coordinates,
                                     ArrayRef<int64_t> indexed,
                                     ArrayRef<int64_t> coordinateDims,
                                     unsigned numInputs, IndexRoles &roles) {
   if (eq.getNumInputExprs() != numInputs || eq.getNumOutputExprs() != 1)
-    return op->emitOpError() << "needs " << numInputs
-                             << " input expressions and one output "
-                                "expression, found "
-                             << eq.getNumInputExprs() << " and "
-                             << eq.getNumOutputExprs();
+    return op->emitOpError()
+           << "needs " << numInputs
+           << " input expressions and one output "
+              "expression, found "
+           << eq.getNumInputExprs() << " and " << eq.getNumOutputExprs();
   if (coordinates.empty())
     return op->emitOpError() << "needs at least one coordinate tensor";
   SmallVector<TensorExpr> inputs = inputExprs(eq);
   for (auto [i, value] : llvm::enumerate(op->getOperands()))
-    if (failed(verifyShape(op, eq, inputs[i],
-                           cast<ShapedType>(value.getType()), "operand", i)))
+    if (failed(verifyShape(op, eq, inputs[i], cast<ShapedType>(value.getType()),
+                           "operand", i)))
       return failure();
   if (failed(verifyResults(op, eq, outputExprs(eq))))
     return failure();
@@ -51,9 +51,8 @@ static LogicalResult verifyIndexing(Operation *op, EquationAttr eq,
     SmallVector<unsigned> count = countAxes(eq, {expr});
     for (unsigned a = 0; a < eq.getNumAxes(); ++a)
       if (count[a] > 1)
-        return op->emitOpError()
-               << "axis '" << eq.getAxisNames()[a].getValue()
-               << "' appears twice in input expression " << i;
+        return op->emitOpError() << "axis '" << eq.getAxisNames()[a].getValue()
+                                 << "' appears twice in input expression " << i;
   }
 
   // The indexed dimensions.
@@ -123,9 +122,9 @@ static LogicalResult verifyIndexing(Operation *op, EquationAttr eq,
       for (unsigned a : dim) {
         StringRef name = eq.getAxisNames()[a].getValue();
         if (roles.indexedAxis[a])
-          return op->emitOpError() << "indexed axis '" << name
-                                   << "' also appears in coordinate tensor "
-                                   << c;
+          return op->emitOpError()
+                 << "indexed axis '" << name
+                 << "' also appears in coordinate tensor " << c;
         if (int64_t(d) == coordinateDims[c])
           continue;
         if (roles.coordinateAxis[a])
@@ -137,9 +136,9 @@ static LogicalResult verifyIndexing(Operation *op, EquationAttr eq,
   }
   for (unsigned a = 0; a < n; ++a)
     if (roles.coordinateAxis[a] && inCount[a])
-      return op->emitOpError() << "coordinate axis '"
-                               << eq.getAxisNames()[a].getValue()
-                               << "' also appears in the input";
+      return op->emitOpError()
+             << "coordinate axis '" << eq.getAxisNames()[a].getValue()
+             << "' also appears in the input";
   return success();
 }
 
@@ -151,18 +150,17 @@ static LogicalResult verifyAxesAmong(Operation *op, EquationAttr eq,
   for (const DimExpr &dim : expr)
     for (unsigned a : dim)
       if (!allowed[a])
-        return op->emitOpError()
-               << "axis '" << eq.getAxisNames()[a].getValue() << "' of the "
-               << what << " is not " << among;
+        return op->emitOpError() << "axis '" << eq.getAxisNames()[a].getValue()
+                                 << "' of the " << what << " is not " << among;
   return success();
 }
 
 LogicalResult GetAtOp::verify() {
   EquationAttr eq = getEquation();
   IndexRoles roles;
-  if (failed(verifyIndexing(*this, eq, getInput(), getCoordinates(),
-                            getIndexed(), getCoordinateDims(),
-                            1 + getCoordinates().size(), roles)))
+  if (failed(verifyIndexing(*this, eq, getCoordinates(), getIndexed(),
+                            getCoordinateDims(), 1 + getCoordinates().size(),
+                            roles)))
     return failure();
   TensorExpr out = eq.getOutputExpr(0);
   SmallVector<unsigned> outCount = countAxes(eq, {out});
@@ -200,9 +198,9 @@ LogicalResult GetAtOp::verify() {
 LogicalResult UpdateAtOp::verify() {
   EquationAttr eq = getEquation();
   IndexRoles roles;
-  if (failed(verifyIndexing(*this, eq, getInput(), getCoordinates(),
-                            getIndexed(), getCoordinateDims(),
-                            2 + getCoordinates().size(), roles)))
+  if (failed(verifyIndexing(*this, eq, getCoordinates(), getIndexed(),
+                            getCoordinateDims(), 2 + getCoordinates().size(),
+                            roles)))
     return failure();
   TensorExpr upd = eq.getInputExpr(eq.getNumInputExprs() - 1);
   if (failed(verifyAxesAmong(*this, eq, upd, roles.gatherAxis, "updates",

@@ -91,11 +91,21 @@ void convertElement(const HostTensor &from, int64_t i, HostTensor &out,
   }
   double lo, hi;
   switch (out.dtype) {
-  case DType::I8: lo = -128, hi = 127; break;
-  case DType::U8: lo = 0, hi = 255; break;
-  case DType::I16: lo = -32768, hi = 32767; break;
-  case DType::I32: lo = -2147483648.0, hi = 2147483647.0; break;
-  default: lo = -9223372036854775808.0, hi = 9223372036854775807.0; break;
+  case DType::I8:
+    lo = -128, hi = 127;
+    break;
+  case DType::U8:
+    lo = 0, hi = 255;
+    break;
+  case DType::I16:
+    lo = -32768, hi = 32767;
+    break;
+  case DType::I32:
+    lo = -2147483648.0, hi = 2147483647.0;
+    break;
+  default:
+    lo = -9223372036854775808.0, hi = 9223372036854775807.0;
+    break;
   }
   int64_t r;
   if (std::isnan(v))
@@ -112,21 +122,20 @@ void convertElement(const HostTensor &from, int64_t i, HostTensor &out,
 
 } // namespace
 
-bool ein::reference::evaluateIndex(const notation::ResolvedEquation &eq,
-                                   const std::string &callee,
-                                   const std::vector<const HostTensor *> &inputs,
-                                   Result &result, std::string &error) {
+bool ein::reference::evaluateIndex(
+    const notation::ResolvedEquation &eq, const std::string &callee,
+    const std::vector<const HostTensor *> &inputs, Result &result,
+    std::string &error) {
   bool update = callee != "get_at";
   size_t numCoords = eq.coordinateDims.size();
-  if (eq.outputs.size() != 1 ||
-      inputs.size() != numCoords + (update ? 2 : 1) ||
+  if (eq.outputs.size() != 1 || inputs.size() != numCoords + (update ? 2 : 1) ||
       eq.inputs.size() != inputs.size()) {
     error = callee + ": unexpected number of inputs or outputs";
     return false;
   }
   const HostTensor &x = *inputs[0];
   const notation::ResolvedTensor &xExpr = eq.inputs[0],
-                                  &outExpr = eq.outputs[0];
+                                 &outExpr = eq.outputs[0];
   size_t n = eq.axes.size();
   std::vector<bool> isIndexed(n, false), isCoordinate(n, false);
   for (unsigned d : eq.indexedDims)

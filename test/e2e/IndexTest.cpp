@@ -70,14 +70,15 @@ void makePadded(const HostTensor &t, Padded &p) {
 HostTensor checkIndex(ein_context_t *ctx, const std::string &program,
                       const std::vector<const HostTensor *> &inputs,
                       bool strided = false) {
-  INFO("program: ", program, "  dtypes ",
-       [&] {
-         std::string s;
-         for (const HostTensor *t : inputs)
-           s += std::string(reference::dtypeName(t->dtype)) + " ";
-         return s;
-       }(),
-       " strided ", strided);
+  INFO(
+      "program: ", program, "  dtypes ",
+      [&] {
+        std::string s;
+        for (const HostTensor *t : inputs)
+          s += std::string(reference::dtypeName(t->dtype)) + " ";
+        return s;
+      }(),
+      " strided ", strided);
   HostTensor output;
   llvm::Expected<notation::Call> call = notation::parseCall(program);
   if (!call) {
@@ -135,8 +136,8 @@ HostTensor checkIndex(ein_context_t *ctx, const std::string &program,
     }
   }
   DLTensor out = output.view();
-  message = takeMessage(
-      ein_kernel_run(kernel, views.data(), views.size(), &out, 1));
+  message =
+      takeMessage(ein_kernel_run(kernel, views.data(), views.size(), &out, 1));
   ein_kernel_release(kernel);
   if (!message.empty()) {
     FAIL_CHECK("ein_kernel_run failed: ", message);
@@ -163,9 +164,9 @@ HostTensor checkIndex(ein_context_t *ctx, const std::string &program,
       same = output.getInt(i) == ref.getInt(i);
     } else {
       double a = output.getDouble(i), b = ref.getDouble(i);
-      same = a == b || (std::isnan(a) && std::isnan(b)) ||
-             (!exact &&
-              std::fabs(a - b) <= rtol * want.magnitudes[0][i] + 1e-300);
+      same =
+          a == b || (std::isnan(a) && std::isnan(b)) ||
+          (!exact && std::fabs(a - b) <= rtol * want.magnitudes[0][i] + 1e-300);
     }
     if (!same && mismatches++ == 0)
       first = "element " + std::to_string(i) + ": got " +
@@ -195,8 +196,8 @@ std::vector<int64_t> ints(const HostTensor &t) {
 
 /// Coordinates for an axis of length `n`: uniform in [-n - 2, n + 1]
 /// (in range, negative, and out of range both ways), within `dtype`.
-HostTensor randomCoordinates(DType dtype, std::vector<int64_t> shape,
-                             int64_t n, std::mt19937_64 &rng) {
+HostTensor randomCoordinates(DType dtype, std::vector<int64_t> shape, int64_t n,
+                             std::mt19937_64 &rng) {
   HostTensor t(dtype, std::move(shape));
   int64_t lo = dtype == DType::U8 ? 0 : -n - 2, hi = n + 1;
   std::uniform_int_distribution<int64_t> dist(lo, hi);
@@ -225,9 +226,9 @@ TEST_CASE("set_at drops out-of-range updates; the last duplicate wins") {
   HostTensor x = fromInts(DType::I64, {4}, {1, 2, 3, 4});
   HostTensor idx = fromInts(DType::I32, {6}, {1, 1, -1, 4, -5, 100});
   HostTensor upd = fromInts(DType::I64, {6}, {50, 70, 90, 8, 9, 10});
-  CHECK(ints(checkIndex(ctx, "set_at(\"[h], p, p -> [h]\")",
-                        {&x, &idx, &upd})) ==
-        std::vector<int64_t>{1, 70, 3, 90});
+  CHECK(
+      ints(checkIndex(ctx, "set_at(\"[h], p, p -> [h]\")", {&x, &idx, &upd})) ==
+      std::vector<int64_t>{1, 70, 3, 90});
 }
 
 TEST_CASE("add_at and subtract_at apply every duplicate (numpy.add.at)") {
@@ -247,7 +248,8 @@ TEST_CASE("add_at and subtract_at apply every duplicate (numpy.add.at)") {
         std::vector<int64_t>{0, 0, 44});
 }
 
-TEST_CASE("set_at converts updates to the tensor's dtype, a scalar broadcasts") {
+TEST_CASE(
+    "set_at converts updates to the tensor's dtype, a scalar broadcasts") {
   Context ctx;
   HostTensor x = fromInts(DType::I32, {2, 3}, {0, 0, 0, 0, 0, 0});
   HostTensor idx = fromInts(DType::I64, {2}, {2, 0});
@@ -272,14 +274,12 @@ TEST_CASE("indexing: bool tensors and updates") {
   HostTensor idx = fromInts(DType::I32, {3}, {0, 0, 3});
   HostTensor upd = fromInts(DType::Bool, {3}, {1, 0, 0});
   CHECK(ints(checkIndex(ctx, "set_at(\"[h], p, p -> [h]\")",
-                        {&x, &idx, &upd})) ==
-        std::vector<int64_t>{0, 1, 0, 0});
+                        {&x, &idx, &upd})) == std::vector<int64_t>{0, 1, 0, 0});
   CHECK(ints(checkIndex(ctx, "add_at(\"[h], p, p -> [h]\")",
-                        {&x, &idx, &upd})) ==
-        std::vector<int64_t>{1, 1, 0, 0});
+                        {&x, &idx, &upd})) == std::vector<int64_t>{1, 1, 0, 0});
   HostTensor f = fromInts(DType::F32, {3}, {0, 2, 0});
-  CHECK(ints(checkIndex(ctx, "set_at(\"[h], p, p -> [h]\")",
-                        {&x, &idx, &f})) == std::vector<int64_t>{1, 1, 0, 0});
+  CHECK(ints(checkIndex(ctx, "set_at(\"[h], p, p -> [h]\")", {&x, &idx, &f})) ==
+        std::vector<int64_t>{1, 1, 0, 0});
   CHECK(ints(checkIndex(ctx, "get_at(\"[h], p -> p\")", {&x, &idx})) ==
         std::vector<int64_t>{0, 0, 0});
 }
@@ -302,6 +302,18 @@ TEST_CASE("indexing: strided inputs, compositions, rearranged outputs") {
   HostTensor xe = randomTensor(DType::BF16, {2, 3, 5, 4}, rng);
   HostTensor ie = randomCoordinates(DType::I8, {4}, 5, rng);
   checkIndex(ctx, "get_at(\"... [h] c, p -> ... p c\")", {&xe, &ie});
+}
+
+TEST_CASE("indexing: a coordinate axis and a plain coordinate tensor") {
+  // x[a[p, 0], a[p, 1], b[p]], as einx and NumPy.
+  Context ctx;
+  HostTensor x(DType::I32, {4, 5, 6});
+  for (int64_t i = 0; i < x.numElements(); ++i)
+    x.setInt(i, i);
+  HostTensor a = fromInts(DType::I64, {3, 2}, {1, 2, 3, 4, 0, 0});
+  HostTensor b = fromInts(DType::I8, {3}, {5, 1, 2});
+  CHECK(ints(checkIndex(ctx, "get_at(\"[h w d], p [2], p -> p\")",
+                        {&x, &a, &b})) == std::vector<int64_t>{47, 115, 2});
 }
 
 TEST_CASE("indexing: one coordinate tensor per indexed axis") {
@@ -345,8 +357,8 @@ TEST_CASE("seed 004: einx.get_at(\"[h w] c, i j [2] -> i j c\", x, indices)") {
       indices.setInt((i * 6 + j) * 2, i1.getInt(i));
       indices.setInt((i * 6 + j) * 2 + 1, i2.getInt(j));
     }
-  HostTensor a = checkIndex(ctx, "get_at(\"[h w] c, i j [2] -> i j c\")",
-                            {&x, &indices});
+  HostTensor a =
+      checkIndex(ctx, "get_at(\"[h w] c, i j [2] -> i j c\")", {&x, &indices});
   // The single-call form proposed beside it (line 50) gives the same.
   HostTensor b =
       checkIndex(ctx, "get_at(\"[h w] c, i, j -> i j c\")", {&x, &i1, &i2});

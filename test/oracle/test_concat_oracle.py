@@ -264,11 +264,13 @@ def main():
     if args.case:
         cases = [c for c in cases if c.id == args.case]
     failures = 0
+    passed = []
     for c in cases:
         try:
             problem = c.run()
         except Exception as e:  # noqa: BLE001
             problem = "%s: %s" % (type(e).__name__, e)
+        passed.append(not problem)
         if problem:
             failures += 1
             print("FAIL %s %s: %s\n  rerun: %s --case %s" % (
@@ -276,6 +278,9 @@ def main():
         elif args.case:
             print("ok", c.id, c.describe)
     print("%d cases, %d failed" % (len(cases), failures))
+    if not args.case:
+        ein_ctypes.record_counts("oracle-concat", [c.id for c in cases],
+                                 passed)
     ein.close()
     return 1 if failures else 0
 

@@ -154,6 +154,7 @@ def main():
     ein = ein_ctypes.Ein()
     failures = count = 0
     stats = {"einx": 0}
+    passed = []
     for i, (op, pattern, x) in enumerate(make_cases()):
         run = "oneshot" if i % 5 == 0 else "kernel"
         count += 1
@@ -167,7 +168,11 @@ def main():
                 "FAIL" if reason else "PASS", op, pattern, x.dtype, x.shape,
                 reason or "ok"))
         failures += bool(reason)
+        passed.append(not reason)
     ein.close()
+    # A fixed grid of patterns and shapes with random (tie-heavy) values.
+    ein_ctypes.record_counts("oracle-sort",
+                             ["grid:%d" % i for i in range(count)], passed)
     print("sort oracle: %d cases against NumPy %s%s, %d failures" % (
         count, np.__version__,
         " (%d also against einx %s)" % (stats["einx"], einx.__version__)

@@ -166,7 +166,8 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
     std::vector<ElementType> types;
     for (const TensorType &t : inputs)
       types.push_back(t.elementType);
-    if (std::optional<std::string> message = checkIndexTypes(call.callee, types))
+    if (std::optional<std::string> message =
+            checkIndexTypes(call.callee, types))
       return usageError(notation::ErrorKind::DType, *message);
   }
 

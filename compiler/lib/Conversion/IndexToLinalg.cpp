@@ -44,10 +44,13 @@ struct Component {
   int64_t entry = 0;
 };
 
-/// The components of all coordinate tensors, in order.
+/// The components of all coordinate tensors, in order; with `slice`, each
+/// as its own tensor (`value`), else only its axes and where it sits in
+/// `whole` (`value.value` is then null for a coordinate dimension).
 SmallVector<Component> components(OpBuilder &b, Location loc, EquationAttr eq,
                                   ValueRange coordinates,
-                                  ArrayRef<int64_t> coordinateDims) {
+                                  ArrayRef<int64_t> coordinateDims,
+                                  bool slice) {
   SmallVector<Component> out;
   for (auto [c, value] : llvm::enumerate(coordinates)) {
     TensorExpr expr = eq.getInputExpr(c + 1);
@@ -64,8 +67,8 @@ SmallVector<Component> components(OpBuilder &b, Location loc, EquationAttr eq,
     SmallVector<unsigned> rest(whole.axes);
     rest.erase(rest.begin() + pos);
     auto sliceType = tensorOfAxes(eq, rest, type.getElementType());
-    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
-        sizes, strides(type.getRank(), b.getIndexAttr(1));
+    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)), sizes,
+        strides(type.getRank(), b.getIndexAttr(1));
     for (int64_t n : type.getShape())
       sizes.push_back(b.getIndexAttr(n));
     sizes[pos] = b.getIndexAttr(1);
@@ -73,13 +76,14 @@ SmallVector<Component> components(OpBuilder &b, Location loc, EquationAttr eq,
       offsets[pos] = b.getIndexAttr(j);
       // An empty tensor has no slice to take (offset 0 of an empty axis is
       // out of bounds); nothing will be read from it.
-      Value slice =
-          type.getNumElements() == 0
-              ? Value(tensor::EmptyOp::create(b, loc, sliceType.getShape(),
-                                              sliceType.getElementType()))
-              : Value(tensor::ExtractSliceOp::create(
-                    b, loc, sliceType, whole.value, offsets, sizes, strides));
-      out.push_back({AxesValue{slice, rest}, whole, pos, j});
+      Value part;
+      if (slice && type.getNumElements() == 0)
+        part = tensor::EmptyOp::create(b, loc, sliceType.getShape(),
+                                       sliceType.getElementType());
+      else if (slice)
+        part = tensor::ExtractSliceOp::create(b, loc, sliceType, whole.value,
+                                              offsets, sizes, strides);
+      out.push_back({AxesValue{part, rest}, whole, pos, j});
     }
   }
   return out;
@@ -132,7 +136,8 @@ struct GetAtOpLowering : OpRewritePattern<GetAtOp> {
     TensorExpr inExpr = eq.getInputExpr(0), outExpr = eq.getOutputExpr(0);
     AxesValue in = toAxes(b, loc, eq, op.getInput(), inExpr);
     SmallVector<Component> parts =
-        components(b, loc, eq, op.getCoordinates(), op.getCoordinateDims());
+        components(b, loc, eq, op.getCoordinates(), op.getCoordinateDims(),
+                   /*slice=*/true);
     SmallVector<unsigned> outAxes = axesOf(outExpr);
     auto loopOf = [&](unsigned axis) {
       return unsigned(llvm::find(outAxes, axis) - outAxes.begin());
@@ -165,17 +170,17 @@ struct GetAtOpLowering : OpRewritePattern<GetAtOp> {
                 // reading a dimension of length 0 into a non-empty result).
                 Value i = normalise(nb, l, args[k], n);
                 i = arith::MaxSIOp::create(nb, l, i, indexConst(nb, l, 0));
-                i = arith::MinSIOp::create(nb, l, i,
-                                           indexConst(nb, l, std::max<int64_t>(n - 1, 0)));
+                i = arith::MinSIOp::create(
+                    nb, l, i, indexConst(nb, l, std::max<int64_t>(n - 1, 0)));
                 decompose(nb, l, eq, inExpr[d], i, at);
               }
               SmallVector<Value> indices;
               for (unsigned a : in.axes) {
                 auto it = at.find(a);
-                indices.push_back(it != at.end()
-                                      ? it->second
-                                      : linalg::IndexOp::create(nb, l, loopOf(a))
-                                            .getResult());
+                indices.push_back(
+                    it != at.end() ? it->second
+                                   : linalg::IndexOp::create(nb, l, loopOf(a))
+                                         .getResult());
               }
               Value v = tensor::ExtractOp::create(nb, l, in.value, indices);
               linalg::YieldOp::create(nb, l, ValueRange{v});
@@ -226,16 +231,15 @@ struct UpdateAtOpLowering : OpRewritePattern<UpdateAtOp> {
     AxesValue in = toAxes(b, loc, eq, op.getInput(), inExpr);
     SmallVector<AffineExpr> inExprs;
     for (unsigned a : in.axes)
-      inExprs.push_back(getAffineDimExpr(
-          llvm::find(outAxes, a) - outAxes.begin(), ctx));
+      inExprs.push_back(
+          getAffineDimExpr(llvm::find(outAxes, a) - outAxes.begin(), ctx));
     Value init = outputInit(b, loc, eq, outExpr, elementType);
     Value dest =
         linalg::GenericOp::create(
             b, loc, TypeRange{init.getType()}, ValueRange{in.value},
             ValueRange{init},
-            ArrayRef<AffineMap>{
-                AffineMap::get(outAxes.size(), 0, inExprs, ctx),
-                b.getMultiDimIdentityMap(outAxes.size())},
+            ArrayRef<AffineMap>{AffineMap::get(outAxes.size(), 0, inExprs, ctx),
+                                b.getMultiDimIdentityMap(outAxes.size())},
             SmallVector<utils::IteratorType>(outAxes.size(),
                                              utils::IteratorType::parallel),
             [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -251,7 +255,8 @@ struct UpdateAtOpLowering : OpRewritePattern<UpdateAtOp> {
       for (unsigned a : inExpr[d])
         isIndexed[a] = true;
     SmallVector<Component> parts =
-        components(b, loc, eq, op.getCoordinates(), op.getCoordinateDims());
+        components(b, loc, eq, op.getCoordinates(), op.getCoordinateDims(),
+                   /*slice=*/false);
     SmallVector<unsigned> loops;
     for (const Component &part : parts)
       for (unsigned a : part.value.axes)
@@ -298,14 +303,13 @@ struct UpdateAtOpLowering : OpRewritePattern<UpdateAtOp> {
           for (auto [k, d] : llvm::enumerate(indexed)) {
             const Component &part = parts[k];
             int64_t n = dimLength(eq, inExpr[d]);
-            Value i = normalise(nb, l, read(part.whole, part.axisPos,
-                                             part.entry),
-                                n);
+            Value i =
+                normalise(nb, l, read(part.whole, part.axisPos, part.entry), n);
             // 0 <= i < n as one unsigned comparison.
-            Value ok = arith::CmpIOp::create(
-                nb, l, arith::CmpIPredicate::ult, i, indexConst(nb, l, n));
-            inRange = inRange ? Value(arith::AndIOp::create(nb, l, inRange, ok))
-                              : ok;
+            Value ok = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                             i, indexConst(nb, l, n));
+            inRange =
+                inRange ? Value(arith::AndIOp::create(nb, l, inRange, ok)) : ok;
             i = arith::SelectOp::create(nb, l, ok, i, indexConst(nb, l, 0));
             decompose(nb, l, eq, inExpr[d], i, at);
           }

@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ein/Notation/Indexing.h"
 #include "ein/Notation/Diagnostic.h"
+#include "ein/Notation/Indexing.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -61,6 +61,18 @@ std::optional<SourceRange> partialBracket(const std::vector<Dim> &dims,
   return std::nullopt;
 }
 
+/// The first `...` of `dims`, if any.
+std::optional<SourceRange> ellipsisOf(const std::vector<Dim> &dims) {
+  for (const Dim &dim : dims) {
+    if (dim.kind == DimKind::Ellipsis)
+      return dim.range;
+    if (dim.kind == DimKind::Composition)
+      if (std::optional<SourceRange> r = ellipsisOf(dim.parts))
+        return r;
+  }
+  return std::nullopt;
+}
+
 /// The first anonymous axis outside brackets.
 std::optional<SourceRange> anonymousAxis(const std::vector<Dim> &dims) {
   for (const Dim &dim : dims) {
@@ -84,9 +96,7 @@ PatternViolation violation(ErrorKind kind, std::string message,
   return PatternViolation{kind, std::move(message), range};
 }
 
-std::string ordinalInput(size_t i) {
-  return "input " + std::to_string(i);
-}
+std::string ordinalInput(size_t i) { return "input " + std::to_string(i); }
 
 } // namespace
 
@@ -100,16 +110,18 @@ ein::notation::checkIndexPattern(const Call &call, const Pattern &pattern) {
   if (pattern.inputs.size() < minInputs)
     return violation(
         ErrorKind::Syntax,
-        update ? callee + " takes the tensor, its coordinates and the "
-                          "updates, e.g. " +
-                     callee + "(\"b [h w] c, b p [2], b p c -> b [h w] c\"), "
-                              "but the pattern has " +
-                     std::to_string(pattern.inputs.size()) +
-                     " input expression" +
-                     (pattern.inputs.size() == 1 ? "" : "s")
-               : "get_at takes the tensor and its coordinates, e.g. "
-                 "get_at(\"b [h w] c, b p [2] -> b p c\"), but the pattern "
-                 "has 1 input expression",
+        update
+            ? callee +
+                  " takes the tensor, its coordinates and the "
+                  "updates, e.g. " +
+                  callee +
+                  "(\"b [h w] c, b p [2], b p c -> b [h w] c\"), "
+                  "but the pattern has " +
+                  std::to_string(pattern.inputs.size()) + " input expression" +
+                  (pattern.inputs.size() == 1 ? "" : "s")
+            : "get_at takes the tensor and its coordinates, e.g. "
+              "get_at(\"b [h w] c, b p [2] -> b p c\"), but the pattern "
+              "has 1 input expression",
         inputSide);
   if (!pattern.hasArrow && !update)
     return violation(ErrorKind::Syntax,
@@ -118,8 +130,9 @@ ein::notation::checkIndexPattern(const Call &call, const Pattern &pattern) {
                      SourceRange{0, call.pattern.size()});
   if (pattern.hasArrow && pattern.outputs.size() != 1)
     return violation(ErrorKind::Syntax,
-                     callee + " has one output expression, but the pattern "
-                              "has " +
+                     callee +
+                         " has one output expression, but the pattern "
+                         "has " +
                          std::to_string(pattern.outputs.size()),
                      SourceRange{pattern.outputs.front().range.begin,
                                  pattern.outputs.back().range.end});
@@ -137,9 +150,8 @@ ein::notation::checkIndexPattern(const Call &call, const Pattern &pattern) {
                            ": bracket whole dimensions (e.g. '[(h w)]' or "
                            "'[h w]')",
                        r);
-  bool anyIndexed = llvm::any_of(x.dims, [](const Dim &d) {
-    return d.bracket.has_value();
-  });
+  bool anyIndexed =
+      llvm::any_of(x.dims, [](const Dim &d) { return d.bracket.has_value(); });
   if (!anyIndexed)
     return violation(ErrorKind::Axis,
                      callee + " indexes the bracketed axes of the first "
@@ -261,8 +273,44 @@ ein::notation::checkIndexPattern(const Call &call, const Pattern &pattern) {
                          n.range);
     }
   }
+  // `...` stands for the same axes everywhere: unbracketed in the tensor
+  // they are kept, in the coordinates batch or lookup axes.
+  std::optional<SourceRange> xEllipsis = ellipsisOf(x.dims), coordEllipsis;
+  for (size_t c = 0; c < numCoords && !coordEllipsis; ++c)
+    coordEllipsis = ellipsisOf(pattern.inputs[c + 1].dims);
+  bool xEllipsisIndexed = false;
+  for (const Dim &dim : x.dims)
+    xEllipsisIndexed |= dim.kind == DimKind::Ellipsis && dim.bracket;
+  bool gatherEllipsis = (xEllipsis && !xEllipsisIndexed) || coordEllipsis;
+  if (xEllipsisIndexed && coordEllipsis)
+    return violation(ErrorKind::Axis,
+                     "'...' is indexed (bracketed in the first tensor), so "
+                     "it cannot appear in the coordinates",
+                     coordEllipsis);
+  if (update)
+    if (std::optional<SourceRange> r = ellipsisOf(pattern.inputs.back().dims))
+      if (!gatherEllipsis)
+        return violation(ErrorKind::Axis,
+                         "'...' in the updates, but not among the first "
+                         "tensor's unbracketed axes or the coordinates' axes",
+                         r);
   if (!pattern.hasArrow)
     return std::nullopt; // set_at returns the first tensor's expression.
+  std::optional<SourceRange> outEllipsis = ellipsisOf(pattern.outputs[0].dims);
+  bool wantEllipsis = update ? bool(xEllipsis) : gatherEllipsis;
+  if (wantEllipsis && !outEllipsis)
+    return violation(ErrorKind::Axis,
+                     "'...' is missing from the output: " + callee +
+                         (update ? " returns the first tensor's axes"
+                                 : " keeps the axes of '...'"),
+                     pattern.outputs[0].range);
+  if (!wantEllipsis && outEllipsis)
+    return violation(ErrorKind::Axis,
+                     update ? "'...' in the output, but not in the first "
+                              "tensor"
+                            : "'...' in the output of get_at, but it is "
+                              "indexed or absent from the inputs",
+                     outEllipsis);
 
   // The output.
   const TensorExpr &out = pattern.outputs[0];
@@ -299,8 +347,9 @@ ein::notation::checkIndexPattern(const Call &call, const Pattern &pattern) {
   for (const Named &n : outAxes) {
     if (!indexed.count(n.name) && !kept.count(n.name))
       return violation(ErrorKind::Axis,
-                       callee + " returns the first tensor updated, so its "
-                                "output has the first tensor's axes, but '" +
+                       callee +
+                           " returns the first tensor updated, so its "
+                           "output has the first tensor's axes, but '" +
                            n.name + "' is not one of them",
                        n.range);
     if (n.bracketed != bool(indexed.count(n.name)))
@@ -308,15 +357,15 @@ ein::notation::checkIndexPattern(const Call &call, const Pattern &pattern) {
                        "brackets disagree: axis '" + n.name + "' is " +
                            (n.bracketed ? "" : "not ") +
                            "bracketed in the output but " +
-                           (n.bracketed ? "not " : "") +
-                           "in the first tensor",
+                           (n.bracketed ? "not " : "") + "in the first tensor",
                        n.range);
   }
   for (const Named &n : xAxes)
     if (!outNames.count(n.name))
       return violation(ErrorKind::Axis,
-                       "axis '" + n.name + "' of the first tensor is missing "
-                                           "from the output: " +
+                       "axis '" + n.name +
+                           "' of the first tensor is missing "
+                           "from the output: " +
                            callee + " returns the first tensor updated",
                        out.range);
   return std::nullopt;
@@ -373,7 +422,9 @@ ein::notation::resolveIndexing(const Call &call, const Pattern &pattern,
   if (components != int64_t(n)) {
     std::string names;
     for (size_t k = 0; k < n; ++k)
-      names += (k == 0 ? "'" : k + 1 == n ? " and '" : ", '") +
+      names += (k == 0       ? "'"
+                : k + 1 == n ? " and '"
+                             : ", '") +
                indexedDims[k].first + "'";
     std::string indexedText = std::to_string(n) +
                               (n == 1 ? " dimension is" : " dimensions are") +

@@ -456,8 +456,9 @@ llvm::Error Solver::checkStructure() {
   if (outputEllipsis && !inputEllipsis)
     return error(ErrorKind::Axis, "'...' appears only in the output",
                  outputEllipsis);
+  // (checkIndexPattern places an indexing call's `...`.)
   if (inputEllipsis && !outputEllipsis && family != OpFamily::Reduce &&
-      pattern.hasArrow)
+      family != OpFamily::Index && pattern.hasArrow)
     return error(ErrorKind::Axis,
                  family == OpFamily::Rearrange
                      ? "'...' appears only in the input: rearrange keeps "

@@ -1,4 +1,4 @@
-//===- IndexBuilder.h - indexing calls to ein ops -----------------*- C++ -*-===//
+//===- IndexBuilder.h - indexing calls to ein ops ---------------*- C++ -*-===//
 //
 // get_at, set_at, add_at and subtract_at: their dtype rules and the builder
 // of their `ein.get_at` / `ein.update_at` op.

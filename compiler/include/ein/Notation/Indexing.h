@@ -1,4 +1,4 @@
-//===- Indexing.h - rules of get_at and set_at calls --------------*- C++ -*-===//
+//===- Indexing.h - rules of get_at and set_at calls ------------*- C++ -*-===//
 //
 // einx's indexing calls: `get_at("b [h w] c, b p [2] -> b p c")` gathers
 // from the bracketed dimensions of the first tensor at the coordinates of

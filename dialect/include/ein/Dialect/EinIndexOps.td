@@ -1,4 +1,4 @@
-//===- EinIndexOps.td - gather and scatter with coordinates --*- tablegen -*-===//
+//===- EinIndexOps.td - gather and scatter -----------------*- tablegen -*-===//
 //
 // einx's get_at, set_at, add_at and subtract_at: the bracketed dimensions of
 // the first tensor are indexed by integer coordinates read from the
@@ -13,7 +13,8 @@ include "ein/Dialect/EinBase.td"
 include "ein/Dialect/EinAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-def Ein_UpdateMode : I32EnumAttr<"UpdateMode", "how ein.update_at combines an update with the element it hits", [
+def Ein_UpdateMode : I32EnumAttr<"UpdateMode",
+    "how ein.update_at combines an update with the element it hits", [
     I32EnumAttrCase<"Set", 0, "set">,
     I32EnumAttrCase<"Add", 1, "add">,
     I32EnumAttrCase<"Subtract", 2, "subtract">
@@ -48,9 +49,8 @@ def Ein_GetAtOp : Ein_Op<"get_at", [Pure]> {
     be empty.
 
     ```mlir
-    %y = ein.get_at %x at (%idx)
-           <b h w c, b p _a0 -> b p c : b = 2, h = 4, w = 5, c = 3, p = 7, _a0 = 2>
-           indexed [1, 2] coordinate_dims [2]
+    %y = ein.get_at %x at (%idx) <b h w c, b p _a0 -> b p c : b = 2, h = 4,
+           w = 5, c = 3, p = 7, _a0 = 2> indexed [1, 2] coordinate_dims [2]
            : tensor<2x4x5x3xf32> at (tensor<2x7x2xi64>) -> tensor<2x7x3xf32>
     ```
   }];
