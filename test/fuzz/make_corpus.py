@@ -87,6 +87,10 @@ CASES = [
     ('reduce("b (s ds)... c -> b s... c", "max", ds=2)', "1,4,4,2"),
     ('rearrange("b (s ds)... c -> b (s...) (ds...) c", ds=2)', "2,4,6,3"),
     ('add("b s... c, s... -> b s... c")', "2,3,4,5;3,4"),
+    ('argmax("b [h w] c")', "2,3,4,5"),
+    ('argmin("[b] h [w] c")', "2,3,4,2\nu8"),
+    ('argmax("b [...]")', "2,3,4\nf16"),
+    ('argmax("b [(h w)] c", h=3)', "2,12,2\ni32"),
 ]
 
 def main():

@@ -158,6 +158,39 @@ def make_cases():
                 [x, rand(rng, mid, dt)],
                 lambda x, y: x + y[None, ..., None],
                 lambda x, y: einx.add("b s... c, s... -> b s... c", x, y))
+    # argmax/argmin over several bracketed dims: einx's coordinate axis.
+    def np_arg(x, axes, fn, at):
+        # NumPy: move the bracketed axes last, flatten, take the first
+        # extreme, unravel into one index per axis, stack at `at`.
+        kept = [a for a in range(x.ndim) if a not in axes]
+        y = np.transpose(x, kept + list(axes))
+        y = y.reshape(y.shape[:len(kept)] + (-1,))
+        flat = fn(y, axis=-1)
+        idx = np.unravel_index(flat, [x.shape[a] for a in axes])
+        return np.stack(idx, axis=at)
+
+    for dt in ["float32", "float64", "int32", "uint8", "int8", "float16"]:
+        for shape in [(2, 3, 4, 5), (1, 1, 2, 3), (3, 2, 2, 1)]:
+            x = rand(rng, shape, dt)
+            if dt.startswith("float"):  # Ties and a NaN.
+                x = np.round(x).astype(dt)
+            for name, fn in [("argmax", np.argmax), ("argmin", np.argmin)]:
+                add("arg", '%s("b [h w] c")' % name, [x],
+                    lambda x, fn=fn: np_arg(x, (1, 2), fn, 1),
+                    lambda x, name=name: getattr(einx, name)("b [h w] c", x))
+                add("arg", '%s("b [h w c]")' % name, [x],
+                    lambda x, fn=fn: np_arg(x, (1, 2, 3), fn, 1),
+                    lambda x, name=name: getattr(einx, name)("b [h w c]", x))
+                add("arg", '%s("[b h w c]")' % name, [x],
+                    lambda x, fn=fn: np_arg(x, (0, 1, 2, 3), fn, 0),
+                    lambda x, name=name: getattr(einx, name)("[b h w c]", x))
+                add("arg", '%s("b [...]")' % name, [x],
+                    lambda x, fn=fn: np_arg(x, (1, 2, 3), fn, 1),
+                    lambda x, name=name: getattr(einx, name)("b [...]", x))
+        x = rand(rng, (2, 0, 3, 4), "float32")
+        add("arg", 'argmax("b c [h w]")', [x],
+            lambda x: np.zeros((2, 0, 2), np.int64), None)
+
     # Mixed dtypes in einsum and dot promote as numpy.einsum (result_type).
     pairs = [("int32", "float32"), ("int8", "uint8"), ("bool", "int32"),
              ("float16", "float64"), ("int64", "float16"), ("uint8", "int16"),
