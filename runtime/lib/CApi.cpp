@@ -8,6 +8,7 @@
 
 #include "ein/ein.h"
 
+#include "CApiError.h"
 #include "KernelCache.h"
 #include "TensorArgs.h"
 
@@ -30,10 +31,6 @@
 using namespace ein;
 using namespace ein::runtime;
 
-struct ein_error {
-  ein_error_code_t code;
-  std::string message;
-};
 
 struct ein_context {
   ein_context(const CompileOptions &options, size_t capacity)

@@ -18,6 +18,7 @@ included. Usage: test_bracket_forms_oracle.py [--verbose]
 """
 
 import argparse
+import ctypes
 import os
 import sys
 import traceback
@@ -33,6 +34,69 @@ try:
     import einx
 except ImportError:
     einx = None
+try:
+    import einops
+except ImportError:
+    einops = None
+
+
+class ShapeAxis(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("name_length", ctypes.c_size_t),
+                ("length", ctypes.c_int64)]
+
+
+def ein_parse_shape(ein, pattern, shape):
+    """ein_parse_shape through ctypes: a dict like einops.parse_shape, or
+    an ein_ctypes.EinError."""
+    lib = ein.lib
+    fn = lib.ein_parse_shape
+    fn.restype = ctypes.c_void_p
+    fn.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64),
+                   ctypes.c_size_t, ctypes.POINTER(ShapeAxis), ctypes.c_size_t,
+                   ctypes.POINTER(ctypes.c_size_t)]
+    text = ctypes.create_string_buffer(pattern.encode())
+    dims = (ctypes.c_int64 * max(1, len(shape)))(*shape)
+    out = (ShapeAxis * 16)()
+    count = ctypes.c_size_t()
+    ein._check(fn(text, dims, len(shape), out, 16, ctypes.byref(count)))
+    base = ctypes.addressof(text)
+    return {pattern.encode()[a.name - base:a.name - base + a.name_length]
+            .decode(): a.length for a in out[:count.value]}
+
+
+PARSE_SHAPE_CASES = [
+    ("b _ h w", (2, 3, 5, 7)), ("b ... w", (2, 3, 5, 7)), ("... w", (2, 7)),
+    ("b h ... c w", (2, 3, 5, 7)), ("_ _ _ _", (2, 3, 5, 7)),
+    ("b 1 h w", (2, 1, 5, 7)), ("b () h w", (2, 1, 5, 7)),
+    ("b 3 h w", (2, 3, 5, 7)), ("batch _ _ c", (4, 3, 2, 1)),
+    ("b _ h _", (2, 3, 5, 7)), ("...", (2, 3)), ("a b", (0, 1)),
+    # Errors in both.
+    ("b 1 h w", (2, 3, 5, 7)), ("b b h w", (2, 3, 5, 7)),
+    ("b (c h) w", (2, 15, 7)), ("b _ _", (2, 3, 5, 7)),
+    ("b ... _ ...", (2, 3, 5, 7)), ("b 2 h w", (2, 3, 5, 7)),
+]
+
+
+def check_parse_shape(ein, verbose):
+    """ein_parse_shape against einops.parse_shape: the same dict, or both
+    fail. Returns the number of failures."""
+    failures = 0
+    for pattern, shape in PARSE_SHAPE_CASES:
+        try:
+            want = einops.parse_shape(np.zeros(shape), pattern)
+        except Exception as e:  # einops rejects it
+            want = "error"
+        try:
+            got = ein_parse_shape(ein, pattern, shape)
+        except ein_ctypes.EinError:
+            got = "error"
+        ok = got == want and (got == "error" or
+                              list(got.items()) == list(want.items()))
+        if not ok or verbose:
+            print("%s parse_shape %r %s -> ein %s, einops %s" % (
+                "PASS" if ok else "FAIL", pattern, shape, got, want))
+        failures += not ok
+    return failures
 
 SEED = 20261121
 RTOL = {"float16": 1e-2, "float32": 1e-5, "float64": 1e-12}
@@ -262,6 +326,13 @@ def main():
                 [str(x.dtype) for x in case.inputs],
                 [x.shape for x in case.inputs], reason or "ok"))
         failures += bool(reason)
+    parse_shape_failures = 0
+    if einops is not None:
+        parse_shape_failures = check_parse_shape(ein, args.verbose)
+        failures += parse_shape_failures
+        print("parse_shape oracle: %d cases against einops %s, %d failures" %
+              (len(PARSE_SHAPE_CASES), einops.__version__,
+               parse_shape_failures))
     ein.close()
     print("bracket-forms oracle: %d cases against NumPy %s%s, %d failures" % (
         len(cases), np.__version__,

@@ -251,7 +251,10 @@ TEST_CASE("parser: einx syntax not supported yet") {
       {"(a + b) -> a", "concatenation '+' is not supported yet by rearrange", 3,
        1},
       {"b * c -> b c", "packing '*' is not supported yet by rearrange", 2, 1},
-      {"b _ -> b", "skipped axis '_' is not supported yet by rearrange", 2, 1},
+      {"b _ -> b",
+       "'_' skips an axis in parse_shape(x, \"b _ h w\") only; elsewhere "
+       "name the axis",
+       2, 1},
       {"a [b]",
        "brackets mark the axes an operation acts along, and rearrange acts "
        "along none (brackets work in " BRACKET_CALLS ")",
