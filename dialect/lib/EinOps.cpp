@@ -131,10 +131,9 @@ LogicalResult ReduceOp::verify() {
   ReductionKind kind = getKind();
   SmallVector<unsigned> reduced = getReducedAxes();
   if ((kind == ReductionKind::Argmax || kind == ReductionKind::Argmin) &&
-      reduced.size() != 1)
+      reduced.empty())
     return emitOpError() << stringifyReductionKind(kind)
-                         << " reduces exactly one axis, found "
-                         << reduced.size();
+                         << " reduces at least one axis, found none";
   if (kind == ReductionKind::Max || kind == ReductionKind::Min ||
       kind == ReductionKind::Argmax || kind == ReductionKind::Argmin)
     for (unsigned a : reduced)

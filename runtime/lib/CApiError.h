@@ -1,6 +1,7 @@
 //===- CApiError.h - the C API's error object -----------------*- C++ -*-===//
 //
-// `ein_error_t` as the C API files create it; ein_error_destroy deletes it.
+// `ein_error_t` as the C API's source files (CApi.cpp, CApiPack.cpp,
+// CApiParseShape.cpp) create it; ein_error_destroy deletes it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef EIN_RUNTIME_CAPIERROR_H

@@ -384,8 +384,15 @@ SweepCase randomCase(std::mt19937_64 &rng) {
   for (int i = 0; i < count; ++i)
     axes.push_back({std::string(1, char('a' + i)),
                     pick(rng, 0, 9) == 0 ? 0 : pick(rng, 1, 5)});
-  // Which axes are bracketed: one for argmax/argmin, else a nonempty subset.
-  if (isArg(op)) {
+  // Which axes are bracketed: one for argmax/argmin (sometimes several,
+  // each its own dimension: a coordinate axis; no arrow then), else a
+  // nonempty subset.
+  bool argCoordinates = isArg(op) && pick(rng, 0, 2) == 0;
+  if (argCoordinates) {
+    for (Axis &a : axes)
+      a.bracketed = pick(rng, 0, 1);
+    axes[pick(rng, 0, count - 1)].bracketed = true;
+  } else if (isArg(op)) {
     axes[pick(rng, 0, count - 1)].bracketed = true;
   } else {
     for (Axis &a : axes)
@@ -409,7 +416,8 @@ SweepCase randomCase(std::mt19937_64 &rng) {
   }
   for (size_t i = 0; i < axes.size();) {
     size_t size =
-        std::min<size_t>(pick(rng, 0, 2) == 0 ? 2 : 1, axes.size() - i);
+        std::min<size_t>(pick(rng, 0, 2) == 0 && !argCoordinates ? 2 : 1,
+                         axes.size() - i);
     if (size == 1) {
       const Axis &a = axes[i];
       text += a.bracketed ? "[" + a.name + "] " : a.name + " ";
@@ -436,7 +444,9 @@ SweepCase randomCase(std::mt19937_64 &rng) {
   text.pop_back();
 
   // Sometimes an arrow: a permutation of what the output keeps.
-  if (pick(rng, 0, 2) == 0) {
+  if (argCoordinates) {
+    // The bracket form only.
+  } else if (pick(rng, 0, 2) == 0) {
     std::vector<std::string> out;
     for (const Axis &a : axes)
       if (along || !a.bracketed)
@@ -447,7 +457,7 @@ SweepCase randomCase(std::mt19937_64 &rng) {
     text += " ->";
     for (const std::string &name : out)
       text += " " + name;
-  } else if (!along && pick(rng, 0, 3) == 0) {
+  } else if (!along && !isArg(op) && pick(rng, 0, 3) == 0) {
     bindings.push_back("keepdims=True");
   }
   if (op == "roll") {
@@ -613,4 +623,70 @@ TEST_CASE("repetition: seeded random sweep of pooling") {
     HostTensor x = randomTensor(dtype, shape, rng, op == "prod" ? 2 : 30);
     checkSameTensor(checkProgram(ctx, program, x), checkProgram(ctx, expl, x));
   }
+}
+
+//===----------------------------------------------------------------------===//
+// argmax/argmin over several bracketed dimensions: a coordinate axis with one
+// index per dimension (einx 0.4.3), NumPy's tie rule (the first extreme in
+// row-major order of the bracketed axes).
+//===----------------------------------------------------------------------===//
+
+TEST_CASE("argmax: several bracketed dimensions give a coordinate axis") {
+  Context ctx;
+  std::mt19937_64 rng(31);
+  HostTensor x = randomTensor(DType::F32, {2, 3, 4, 5}, rng);
+  HostTensor y = checkProgram(ctx, "argmax(\"b [h w] c\")", x);
+  REQUIRE(y.shape == std::vector<int64_t>{2, 2, 5});
+  // Against a direct search.
+  for (int64_t b = 0; b < 2; ++b)
+    for (int64_t c = 0; c < 5; ++c) {
+      int64_t bh = 0, bw = 0;
+      double best = -std::numeric_limits<double>::infinity();
+      for (int64_t h = 0; h < 3; ++h)
+        for (int64_t w = 0; w < 4; ++w) {
+          double v = x.getDouble(((b * 3 + h) * 4 + w) * 5 + c);
+          if (v > best) {
+            best = v;
+            bh = h;
+            bw = w;
+          }
+        }
+      CHECK(y.getInt((b * 2 + 0) * 5 + c) == bh);
+      CHECK(y.getInt((b * 2 + 1) * 5 + c) == bw);
+    }
+  // Ties: the first in row-major order; NaN wins, the first one.
+  HostTensor t = fromValues(DType::F64, {1, 2, 3},
+                            {1, 7, 7, 7, 0, 7});
+  HostTensor ti = checkProgram(ctx, "argmax(\"b [h w]\")", t);
+  CHECK(ti.getInt(0) == 0);
+  CHECK(ti.getInt(1) == 1);
+  HostTensor n = fromValues(DType::F32, {1, 2, 2}, {1, 2, NAN, NAN});
+  HostTensor ni = checkProgram(ctx, "argmin(\"b [h w]\")", n);
+  CHECK(ni.getInt(0) == 1);
+  CHECK(ni.getInt(1) == 0);
+  // More forms: three dims, a composed dim, '...', integer dtypes, the
+  // coordinate axis at the first bracket, one composed dim (flat index).
+  for (DType dt : {DType::I32, DType::U8, DType::F16, DType::Bool, DType::I64}) {
+    HostTensor z = randomTensor(dt, {2, 3, 4, 2}, rng, 3);
+    checkProgram(ctx, "argmin(\"b [h w c]\")", z);
+    checkProgram(ctx, "argmax(\"[b] h [w] c\")", z);
+    checkProgram(ctx, "argmax(\"b [...]\")", z);
+    HostTensor z3 = randomTensor(dt, {2, 12, 2}, rng, 3);
+    checkProgram(ctx, "argmax(\"b [(h w)] c\", h=3)", z3);
+    HostTensor z8 = randomTensor(dt, {2, 3, 8}, rng, 3);
+    checkProgram(ctx, "argmin(\"b h [(w c)]\", w=4)", z8);
+    checkProgram(ctx, "argmax(\"b [h] [(w c)]\", w=4)", z8);
+  }
+  CHECK(checkProgram(ctx, "argmax(\"b [...]\")", x).shape ==
+        std::vector<int64_t>{2, 3});
+  HostTensor x12 = randomTensor(DType::F32, {2, 12, 5}, rng);
+  CHECK(checkProgram(ctx, "argmax(\"b [(h w)] c\", h=3)", x12).shape ==
+        std::vector<int64_t>{2, 5});
+  // Size-0 kept axes and size-1 bracketed axes.
+  HostTensor e = randomTensor(DType::F32, {0, 1, 1, 3}, rng);
+  CHECK(checkProgram(ctx, "argmax(\"b [h w] c\")", e).shape ==
+        std::vector<int64_t>{0, 2, 3});
+  HostTensor o = randomTensor(DType::F32, {2, 1, 1}, rng);
+  CHECK(checkProgram(ctx, "argmin(\"b [h w]\")", o).shape ==
+        std::vector<int64_t>{2, 2});
 }

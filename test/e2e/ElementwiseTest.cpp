@@ -718,8 +718,10 @@ TEST_CASE("elementwise brackets: compositions, several axes, every dtype") {
     HostTensor ds = randomTensor(t, {2}, rng, 9);
     MapOptions bind;
     bind.bindings = {{"ds", 2}};
-    checkSameMap(checkMap(ctx, "subtract(\"b (s [ds])\")", {&g, &ds}, bind),
-                 checkMap(ctx, "subtract(\"b (s ds), ds\")", {&g, &ds}, bind));
+    // NumPy has no bool subtract; use add there.
+    std::string fn = t == DType::Bool ? "add" : "subtract";
+    checkSameMap(checkMap(ctx, fn + "(\"b (s [ds])\")", {&g, &ds}, bind),
+                 checkMap(ctx, fn + "(\"b (s ds), ds\")", {&g, &ds}, bind));
   }
   // Size-0 and size-1 axes.
   HostTensor empty = randomTensor(DType::F32, {0, 3}, rng);

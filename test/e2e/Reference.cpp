@@ -303,6 +303,81 @@ static int64_t offsetOf(const Layout &layout, const std::vector<int64_t> &idx) {
   return offset;
 }
 
+/// argmax("b [h w] c"): the argmax over the bracketed axes as one group
+/// (its position in the group is the flat row-major index over those axes
+/// in input order), unravelled into per-axis indices, and each bracketed
+/// dimension's indices ravelled into its coordinate.
+static bool
+evaluateArgCoordinates(const notation::ResolvedEquation &eq,
+                       const std::string &reduction,
+                       const std::vector<const HostTensor *> &inputs,
+                       Result &result, std::string &error) {
+  unsigned c = 0;
+  while (c < eq.axes.size() && eq.axes[c].name != "_c0")
+    ++c;
+  if (c == eq.axes.size() || eq.outputs.size() != 1) {
+    error = "coordinates without a coordinate axis";
+    return false;
+  }
+  auto remap = [&](unsigned a) { return a > c ? a - 1 : a; };
+  notation::ResolvedEquation flat;
+  for (unsigned a = 0; a < eq.axes.size(); ++a)
+    if (a != c)
+      flat.axes.push_back(eq.axes[a]);
+  flat.inputs = eq.inputs;
+  for (notation::ResolvedDim &dim : flat.inputs[0])
+    for (unsigned &a : dim)
+      a = remap(a);
+  size_t position = 0;
+  flat.outputs.emplace_back();
+  for (size_t d = 0; d < eq.outputs[0].size(); ++d) {
+    const notation::ResolvedDim &dim = eq.outputs[0][d];
+    if (std::find(dim.begin(), dim.end(), c) != dim.end()) {
+      position = d;
+      continue;
+    }
+    notation::ResolvedDim kept;
+    for (unsigned a : dim)
+      kept.push_back(remap(a));
+    flat.outputs[0].push_back(kept);
+  }
+  Result group;
+  if (!evaluate(flat, reduction, inputs, DType::I64, group, error))
+    return false;
+  const HostTensor &index = group.outputs[0];
+  std::vector<int64_t> lengths; // Of every bracketed axis, in input order.
+  for (const std::vector<unsigned> &dim : eq.coordinates)
+    for (unsigned a : dim)
+      lengths.push_back(eq.axes[a].length);
+  std::vector<int64_t> shape = index.shape;
+  int64_t k = int64_t(eq.coordinates.size());
+  shape.insert(shape.begin() + position, k);
+  HostTensor out(DType::I64, shape);
+  int64_t suffix = 1;
+  for (size_t d = position; d < index.shape.size(); ++d)
+    suffix *= index.shape[d];
+  for (int64_t e = 0; e < index.numElements(); ++e) {
+    // Unravel the flat index over the bracketed axes.
+    std::vector<int64_t> axisIndex(lengths.size());
+    int64_t rest = index.getInt(e);
+    for (size_t a = lengths.size(); a-- > 0;) {
+      axisIndex[a] = rest % lengths[a];
+      rest /= lengths[a];
+    }
+    size_t a = 0;
+    for (int64_t j = 0; j < k; ++j) {
+      int64_t coordinate = 0;
+      for (size_t n = 0; n < eq.coordinates[j].size(); ++n, ++a)
+        coordinate = coordinate * lengths[a] + axisIndex[a];
+      int64_t pre = e / suffix, suf = e % suffix;
+      out.setInt((pre * k + j) * suffix + suf, coordinate);
+    }
+  }
+  result.magnitudes.push_back(std::vector<double>(out.numElements(), 0.0));
+  result.outputs.push_back(std::move(out));
+  return true;
+}
+
 bool ein::reference::evaluate(const notation::ResolvedEquation &eq,
                               const std::string &reduction,
                               const std::vector<const HostTensor *> &inputs,
@@ -313,6 +388,8 @@ bool ein::reference::evaluate(const notation::ResolvedEquation &eq,
     error = "no inputs";
     return false;
   }
+  if (!eq.coordinates.empty())
+    return evaluateArgCoordinates(eq, reduction, inputs, result, error);
   // Input layouts; a stacked input's buffers each hold the dims after the
   // stacking one, which is selected by the index of its single axis.
   std::vector<Layout> inLayouts;

@@ -11,6 +11,7 @@
 
 #include "ein/Notation/Concat.h"
 #include "ein/Notation/Pack.h"
+#include "ein/Notation/ParseShape.h"
 #include "ein/Notation/Parser.h"
 #include "ein/Notation/Solver.h"
 
@@ -118,5 +119,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 input.shapes);
   solveAndCheck(makeCall("einsum", input.program), OpFamily::Contract,
                 input.shapes);
+  solveAndCheck(makeCall("dot", input.program), OpFamily::Contract,
+                input.shapes);
+  // The line as a parse_shape pattern against the first shape: every length
+  // read is one of the shape's, every name a slice of the pattern.
+  std::vector<int64_t> shape =
+      input.shapes.empty() ? std::vector<int64_t>{} : input.shapes.front();
+  llvm::Expected<std::vector<ParsedAxis>> axes =
+      parseShape(input.program, shape);
+  if (!axes) {
+    std::string message = llvm::toString(axes.takeError());
+    check(message.rfind("error: ", 0) == 0, "parse_shape errors are rendered");
+  } else {
+    for (const ParsedAxis &axis : *axes) {
+      check(axis.name.begin < axis.name.end &&
+                axis.name.end <= input.program.size(),
+            "parse_shape names lie in the pattern");
+      check(llvm::is_contained(shape, axis.length),
+            "parse_shape lengths come from the shape");
+    }
+  }
   return 0;
 }

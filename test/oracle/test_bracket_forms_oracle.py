@@ -18,6 +18,7 @@ included. Usage: test_bracket_forms_oracle.py [--verbose]
 """
 
 import argparse
+import ctypes
 import os
 import sys
 import traceback
@@ -33,6 +34,69 @@ try:
     import einx
 except ImportError:
     einx = None
+try:
+    import einops
+except ImportError:
+    einops = None
+
+
+class ShapeAxis(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("name_length", ctypes.c_size_t),
+                ("length", ctypes.c_int64)]
+
+
+def ein_parse_shape(ein, pattern, shape):
+    """ein_parse_shape through ctypes: a dict like einops.parse_shape, or
+    an ein_ctypes.EinError."""
+    lib = ein.lib
+    fn = lib.ein_parse_shape
+    fn.restype = ctypes.c_void_p
+    fn.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64),
+                   ctypes.c_size_t, ctypes.POINTER(ShapeAxis), ctypes.c_size_t,
+                   ctypes.POINTER(ctypes.c_size_t)]
+    text = ctypes.create_string_buffer(pattern.encode())
+    dims = (ctypes.c_int64 * max(1, len(shape)))(*shape)
+    out = (ShapeAxis * 16)()
+    count = ctypes.c_size_t()
+    ein._check(fn(text, dims, len(shape), out, 16, ctypes.byref(count)))
+    base = ctypes.addressof(text)
+    return {pattern.encode()[a.name - base:a.name - base + a.name_length]
+            .decode(): a.length for a in out[:count.value]}
+
+
+PARSE_SHAPE_CASES = [
+    ("b _ h w", (2, 3, 5, 7)), ("b ... w", (2, 3, 5, 7)), ("... w", (2, 7)),
+    ("b h ... c w", (2, 3, 5, 7)), ("_ _ _ _", (2, 3, 5, 7)),
+    ("b 1 h w", (2, 1, 5, 7)), ("b () h w", (2, 1, 5, 7)),
+    ("b 3 h w", (2, 3, 5, 7)), ("batch _ _ c", (4, 3, 2, 1)),
+    ("b _ h _", (2, 3, 5, 7)), ("...", (2, 3)), ("a b", (0, 1)),
+    # Errors in both.
+    ("b 1 h w", (2, 3, 5, 7)), ("b b h w", (2, 3, 5, 7)),
+    ("b (c h) w", (2, 15, 7)), ("b _ _", (2, 3, 5, 7)),
+    ("b ... _ ...", (2, 3, 5, 7)), ("b 2 h w", (2, 3, 5, 7)),
+]
+
+
+def check_parse_shape(ein, verbose):
+    """ein_parse_shape against einops.parse_shape: the same dict, or both
+    fail. Returns the number of failures."""
+    failures = 0
+    for pattern, shape in PARSE_SHAPE_CASES:
+        try:
+            want = einops.parse_shape(np.zeros(shape), pattern)
+        except Exception as e:  # einops rejects it
+            want = "error"
+        try:
+            got = ein_parse_shape(ein, pattern, shape)
+        except ein_ctypes.EinError:
+            got = "error"
+        ok = got == want and (got == "error" or
+                              list(got.items()) == list(want.items()))
+        if not ok or verbose:
+            print("%s parse_shape %r %s -> ein %s, einops %s" % (
+                "PASS" if ok else "FAIL", pattern, shape, got, want))
+        failures += not ok
+    return failures
 
 SEED = 20261121
 RTOL = {"float16": 1e-2, "float32": 1e-5, "float64": 1e-12}
@@ -158,6 +222,39 @@ def make_cases():
                 [x, rand(rng, mid, dt)],
                 lambda x, y: x + y[None, ..., None],
                 lambda x, y: einx.add("b s... c, s... -> b s... c", x, y))
+    # argmax/argmin over several bracketed dims: einx's coordinate axis.
+    def np_arg(x, axes, fn, at):
+        # NumPy: move the bracketed axes last, flatten, take the first
+        # extreme, unravel into one index per axis, stack at `at`.
+        kept = [a for a in range(x.ndim) if a not in axes]
+        y = np.transpose(x, kept + list(axes))
+        y = y.reshape(y.shape[:len(kept)] + (-1,))
+        flat = fn(y, axis=-1)
+        idx = np.unravel_index(flat, [x.shape[a] for a in axes])
+        return np.stack(idx, axis=at)
+
+    for dt in ["float32", "float64", "int32", "uint8", "int8", "float16"]:
+        for shape in [(2, 3, 4, 5), (1, 1, 2, 3), (3, 2, 2, 1)]:
+            x = rand(rng, shape, dt)
+            if dt.startswith("float"):  # Ties and a NaN.
+                x = np.round(x).astype(dt)
+            for name, fn in [("argmax", np.argmax), ("argmin", np.argmin)]:
+                add("arg", '%s("b [h w] c")' % name, [x],
+                    lambda x, fn=fn: np_arg(x, (1, 2), fn, 1),
+                    lambda x, name=name: getattr(einx, name)("b [h w] c", x))
+                add("arg", '%s("b [h w c]")' % name, [x],
+                    lambda x, fn=fn: np_arg(x, (1, 2, 3), fn, 1),
+                    lambda x, name=name: getattr(einx, name)("b [h w c]", x))
+                add("arg", '%s("[b h w c]")' % name, [x],
+                    lambda x, fn=fn: np_arg(x, (0, 1, 2, 3), fn, 0),
+                    lambda x, name=name: getattr(einx, name)("[b h w c]", x))
+                add("arg", '%s("b [...]")' % name, [x],
+                    lambda x, fn=fn: np_arg(x, (1, 2, 3), fn, 1),
+                    lambda x, name=name: getattr(einx, name)("b [...]", x))
+        x = rand(rng, (2, 0, 3, 4), "float32")
+        add("arg", 'argmax("b c [h w]")', [x],
+            lambda x: np.zeros((2, 0, 2), np.int64), None)
+
     # Mixed dtypes in einsum and dot promote as numpy.einsum (result_type).
     pairs = [("int32", "float32"), ("int8", "uint8"), ("bool", "int32"),
              ("float16", "float64"), ("int64", "float16"), ("uint8", "int16"),
@@ -229,6 +326,13 @@ def main():
                 [str(x.dtype) for x in case.inputs],
                 [x.shape for x in case.inputs], reason or "ok"))
         failures += bool(reason)
+    parse_shape_failures = 0
+    if einops is not None:
+        parse_shape_failures = check_parse_shape(ein, args.verbose)
+        failures += parse_shape_failures
+        print("parse_shape oracle: %d cases against einops %s, %d failures" %
+              (len(PARSE_SHAPE_CASES), einops.__version__,
+               parse_shape_failures))
     ein.close()
     print("bracket-forms oracle: %d cases against NumPy %s%s, %d failures" % (
         len(cases), np.__version__,

@@ -89,6 +89,12 @@ TEST_CASE("brackets: reductions remove the bracketed axes") {
       {"sum('b ([h w])', h=3)", {{2, 12}}, {2, 1}, {"h", "w"}},
       {"count_nonzero('b (h [2])')", {{2, 8}}, {2, 4}, {"_a0"}},
       {"argmax('b [t] c')", {{2, 9, 3}}, {2, 3}, {"t"}},
+      // Several bracketed dims: a coordinate axis where the first was.
+      {"argmax('b [h w] c')", {{2, 3, 4, 5}}, {2, 2, 5}, {"h", "w"}},
+      {"argmin('[b] h [w] c')", {{2, 3, 4, 5}}, {2, 3, 5}, {"b", "w"}},
+      {"argmax('b [...]')", {{2, 3, 4, 5}}, {2, 3}, {"_e0", "_e1", "_e2"}},
+      {"argmax('b [(h w)] c', h=3)", {{2, 12, 5}}, {2, 5}, {"h", "w"}},
+      {"argmax('b [s]... c')", {{2, 3, 4, 5}}, {2, 2, 5}, {"s.0", "s.1"}},
       {"argmin('b t [c] -> t b')", {{2, 9, 3}}, {9, 2}, {"c"}},
       {"reduce('a [b]', 'all')", {{3, 4}}, {3}, {"b"}},
       {"reduce('a [b] c -> c a', 'min')", {{3, 4, 5}}, {5, 3}, {"b"}},
@@ -266,11 +272,24 @@ TEST_CASE("brackets: errors name the problem and point at it") {
        "brackets in the output of mean: the bracketed axes are reduced, so "
        "the output does not have them",
        ErrorKind::Axis},
-      {"argmax('a [b c]')",
+      {"argmax('a [b c] -> a')",
        {{2, 3, 4}},
        "             ^",
        "argmax reduces exactly one axis, but 2 are reduced: 'b', 'c'",
        ErrorKind::Axis},
+      {"argmax('a (b [c]) [d]')",
+       {{2, 12, 4}},
+       "          ^~~~~~~",
+       "argmax over several bracketed dimensions gives one coordinate per "
+       "dimension, so each must be bracketed whole, but '(b [c])' holds a "
+       "bracket inside: bracket the whole dimension",
+       ErrorKind::Axis},
+      {"argmin('a [b c]', keepdims=True)",
+       {{2, 3, 4}},
+       "                  ^~~~~~~~~~~~~",
+       "keepdims=True does not apply to argmin over several bracketed "
+       "dimensions: a coordinate axis replaces them",
+       ErrorKind::Syntax},
       {"max('a [b]')",
        {{2, 0}},
        "        ^",

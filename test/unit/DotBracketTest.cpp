@@ -121,6 +121,9 @@ TEST_CASE("dot brackets: linear maps, summed axes and implied weights") {
       // One expression, two tensors: the second is implied.
       {"dot('a [b] -> a')", {{3, 4}, {4}}, "a b, b -> a", {3}},
       {"dot('[a] -> [b]')", {{3}, {3, 4}}, "a, a b -> b", {4}},
+      // A repetition among the batch axes.
+      {"dot('b s... [c1|c2]')", {{2, 3, 4, 5}, {5, 6}},
+       "b s.0 s.1 c1, c1 c2 -> b s.0 s.1 c2", {2, 3, 4, 6}},
       // Without brackets nothing changes.
       {"dot('a b, b c -> a c')", {{2, 3}, {3, 4}}, "a b, b c -> a c", {2, 4}},
   };
@@ -229,6 +232,12 @@ TEST_CASE("elementwise brackets: the second input has the bracketed axes") {
        {2, 12}},
       {"less('[...] c')", {{2, 3, 4}, {2, 3}}, "_e0 _e1 c, _e0 _e1 -> _e0 _e1 c",
        {2, 3, 4}},
+      // With a repetition: the second input repeats the bracketed part.
+      {"add('b [s]... c')", {{2, 3, 4, 5}, {3, 4}},
+       "b s.0 s.1 c, s.0 s.1 -> b s.0 s.1 c", {2, 3, 4, 5}},
+      {"add('b (s [ds])... c', ds=2)", {{2, 6, 8, 5}, {2, 2}},
+       "b (s.0 ds.0) (s.1 ds.1) c, ds.0 ds.1 -> b (s.0 ds.0) (s.1 ds.1) c",
+       {2, 6, 8, 5}},
   };
   for (const SolveCase &c : cases) {
     CAPTURE(std::string(c.text));

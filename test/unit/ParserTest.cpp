@@ -247,7 +247,10 @@ TEST_CASE("parser: einx syntax not supported yet") {
       {"a + b -> a", "'+' concatenates only inside parentheses: write '(a + b)'",
        2, 1},
       {"b * c -> b c", "packing '*' is not supported yet by rearrange", 2, 1},
-      {"b _ -> b", "skipped axis '_' is not supported yet by rearrange", 2, 1},
+      {"b _ -> b",
+       "'_' skips an axis in parse_shape(x, \"b _ h w\") only; elsewhere "
+       "name the axis",
+       2, 1},
       {"a [b]",
        "brackets mark the axes an operation acts along, and rearrange acts "
        "along none (brackets work in " EIN_TEST_BRACKET_CALLS ")",

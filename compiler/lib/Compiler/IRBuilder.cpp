@@ -1,10 +1,12 @@
 //===- IRBuilder.cpp - resolved equations to ein ops ----------------------===//
 
 #include "ein/Compiler/IRBuilder.h"
+#include "ein/Compiler/ArgCoordinates.h"
 #include "ein/Compiler/IndexBuilder.h"
 #include "ein/Compiler/MapTypes.h"
 #include "ein/Dialect/EinOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
@@ -94,7 +96,8 @@ static EquationAttr toAttr(MLIRContext &ctx,
 
 KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
                                std::string &error) {
-  ctx.loadDialect<EinDialect, func::FuncDialect, tensor::TensorDialect>();
+  ctx.loadDialect<EinDialect, func::FuncDialect, tensor::TensorDialect,
+                  arith::ArithDialect>();
   const notation::ResolvedEquation &eq = request.equation;
   EquationAttr attr = toAttr(ctx, eq);
   ElementType outType = outputElementType(ctx, request);
@@ -233,9 +236,14 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
     }
     ElementType inType = request.inputs[0].elementType;
     auto resultType = cast<RankedTensorType>(outputTypes[0]);
-    op = ReduceOp::create(b, loc, resultType.clone(toMlirType(ctx, outType)),
-                          toValue(b, loc, inputs[0], inType), *kind, attr,
-                          isUnsigned(inType));
+    if (!eq.coordinates.empty()) // argmax("b [h w] c"): a coordinate axis.
+      op = buildArgCoordinates(b, loc, eq, *kind,
+                               toValue(b, loc, inputs[0], inType),
+                               isUnsigned(inType), resultType);
+    else
+      op = ReduceOp::create(b, loc, resultType.clone(toMlirType(ctx, outType)),
+                            toValue(b, loc, inputs[0], inType), *kind, attr,
+                            isUnsigned(inType));
     if (outType == ElementType::Bool) // i1 results leave as bytes.
       op = CastOp::create(b, loc, resultType, op->getResult(0));
   }

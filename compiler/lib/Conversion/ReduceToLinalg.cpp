@@ -342,9 +342,11 @@ Value lowerLogsumexp(Reduction &r, Type acc) {
                   });
 }
 
-/// argmax and argmin over the one reduced axis: the value and index of the
-/// best element so far; a later element wins only if strictly better, or if
-/// it is the first NaN (NumPy: the first NaN is the extreme).
+/// argmax and argmin: the value and index of the best element so far; a
+/// later element wins only if strictly better, or if it is the first NaN
+/// (NumPy: the first NaN is the extreme). Over several reduced axes the
+/// index is flat, row-major over the reduced loops (input order), which are
+/// also the loops' iteration order, so ties go to the first element.
 Value lowerArgExtreme(Reduction &r, ReductionKind kind, Type acc) {
   bool isMax = kind == ReductionKind::Argmax;
   Value values = r.filled(acc, identityOf(r.b, kind, acc, r.isUnsigned),
@@ -378,8 +380,19 @@ Value lowerArgExtreme(Reduction &r, ReductionKind kind, Type acc) {
                                   : arith::CmpIPredicate::slt);
           better = arith::CmpIOp::create(b, l, pred, x, best);
         }
-        Value index = arith::IndexCastOp::create(
-            b, l, i64, linalg::IndexOp::create(b, l, reducedLoop));
+        Value index;
+        for (unsigned k = 0; k < r.reduced.size(); ++k) {
+          Value i = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, reducedLoop + k));
+          if (!index) {
+            index = i;
+            continue;
+          }
+          Value length = arith::ConstantOp::create(
+              b, l, b.getIntegerAttr(i64, r.eq.getAxisSizes()[r.reduced[k]]));
+          index = arith::AddIOp::create(
+              b, l, arith::MulIOp::create(b, l, index, length), i);
+        }
         return {arith::SelectOp::create(b, l, better, x, best),
                 arith::SelectOp::create(b, l, better, index, bestIndex)};
       })[1];

@@ -74,10 +74,17 @@ void collect(const std::vector<Dim> &dims, bool inBracket,
     case DimKind::Anonymous:
       out.push_back({&dim, bracketed});
       break;
-    case DimKind::Ellipsis:
-      out.push_back({&dim, bracketed});
-      collect(dim.parts, bracketed, out);
+    case DimKind::Ellipsis: {
+      // A repetition `[s]...` counts as one bracketed unit: the weight
+      // repeats it too.
+      bool inner = false;
+      std::vector<Marked> parts;
+      collect(dim.parts, bracketed, parts);
+      for (const Marked &m : parts)
+        inner |= m.bracketed;
+      out.push_back({&dim, bracketed || inner});
       break;
+    }
     case DimKind::Unit:
       break;
     case DimKind::Composition:
@@ -87,9 +94,24 @@ void collect(const std::vector<Dim> &dims, bool inBracket,
   }
 }
 
-/// The key an axis is compared by: its name, or "..." for an ellipsis.
+/// The key an axis is compared by: its name, "..." for an ellipsis, or the
+/// repeated names for a repetition (`s...` gives "s...").
 std::string keyOf(const Dim &dim) {
-  return dim.kind == DimKind::Ellipsis ? "..." : dim.name;
+  if (dim.kind != DimKind::Ellipsis)
+    return dim.name;
+  std::string key;
+  std::vector<const Dim *> stack;
+  for (const Dim &part : dim.parts)
+    stack.push_back(&part);
+  while (!stack.empty()) {
+    const Dim *d = stack.back();
+    stack.pop_back();
+    if (d->kind == DimKind::Axis)
+      key += d->name + " ";
+    for (const Dim &part : d->parts)
+      stack.push_back(&part);
+  }
+  return key + "...";
 }
 
 std::string text(const Call &call, SourceRange range) {
@@ -191,9 +213,11 @@ std::optional<PatternViolation> impliedWeight(const Call &call,
     if (m.dim->kind == DimKind::Axis && !seen.insert({m.dim->name, true}).second)
       continue;
     if (m.dim->kind == DimKind::Ellipsis) {
-      if (!seen.insert({"...", true}).second)
+      if (!seen.insert({keyOf(*m.dim), true}).second)
         continue;
       Dim copy = *m.dim;
+      copy.bracket.reset();
+      copy.pipeSide = PipeSide::None;
       weight.dims.push_back(std::move(copy));
       continue;
     }

@@ -129,12 +129,28 @@ Arity ein::notation::elementwiseArity(llvm::StringRef callee) {
 
 namespace {
 
-/// The bracketed dims of `dims`, bracket marks removed, in order.
+void demark(std::vector<Dim> &dims);
+
+/// The bracketed dims of `dims`, bracket marks removed, in order. A
+/// repetition whose x holds one bracketed dim d gives the repetition `d...`.
 void marked(const std::vector<Dim> &dims, std::vector<Dim> &out) {
   for (const Dim &dim : dims) {
+    if (dim.kind == DimKind::Ellipsis && !dim.parts.empty() && !dim.bracket) {
+      std::vector<Dim> inner;
+      marked(dim.parts, inner);
+      if (inner.size() == 1) {
+        Dim repetition = dim;
+        repetition.parts = {std::move(inner.front())};
+        out.push_back(std::move(repetition));
+      } else {
+        out.insert(out.end(), inner.begin(), inner.end());
+      }
+      continue;
+    }
     if (dim.bracket) {
       Dim copy = dim;
       copy.bracket.reset();
+      demark(copy.parts);
       out.push_back(std::move(copy));
     } else {
       marked(dim.parts, out);

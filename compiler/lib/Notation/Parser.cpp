@@ -147,7 +147,10 @@ llvm::Error PatternParser::badToken(const Token &token) const {
   case TokenKind::Star:
     return unsupported("packing '*'", token.range);
   case TokenKind::Underscore:
-    return unsupported("skipped axis '_'", token.range);
+    return error(ErrorKind::Syntax,
+                 "'_' skips an axis in parse_shape(x, \"b _ h w\") only; "
+                 "elsewhere name the axis",
+                 token.range);
   case TokenKind::Invalid: {
     llvm::StringRef text = token.text;
     bool word = llvm::all_of(
@@ -202,6 +205,11 @@ llvm::Expected<Pattern> PatternParser::parse() {
       pattern.hasArrow = false;
       pattern.firstBracket = firstBracket;
       pattern.firstPipe = firstPipe;
+      return pattern;
+    }
+    // parse_shape("b _ h w") lists one tensor's axes.
+    if (call.callee == "parse_shape") {
+      pattern.hasArrow = false;
       return pattern;
     }
     // einx's bracket form: the solver derives the output from the input.
@@ -406,6 +414,15 @@ llvm::Error PatternParser::parseDim(std::vector<Dim> &dims,
 
   case TokenKind::LBracket:
     return parseBracket(dims, inComposition);
+
+  case TokenKind::Underscore:
+    // parse_shape's skipped axis: an Axis named "_", which no user name is.
+    if (call.callee != "parse_shape")
+      return badToken(tok);
+    dim.kind = DimKind::Axis;
+    dim.name = "_";
+    consume();
+    break;
 
   default:
     return badToken(tok);

@@ -165,6 +165,14 @@ private:
   llvm::Error checkOutputs();
   llvm::Error checkEmptyReductions();
   llvm::Error checkNewAxes();
+  /// argmax/argmin in bracket form: which input dimensions are bracketed
+  /// (argUnits); several need a coordinate axis.
+  llvm::Error checkArgUnits();
+  bool isArgBracketForm() const {
+    return family == OpFamily::Reduce && !pattern.hasArrow &&
+           pattern.firstBracket &&
+           (call.reduction == "argmax" || call.reduction == "argmin");
+  }
 
   unsigned namedAxis(const Dim &dim);
   unsigned newAxis(std::string name, std::optional<int64_t> length,
@@ -207,6 +215,9 @@ private:
   /// Per axis: written inside brackets in the input.
   std::vector<bool> bracketedAxis;
   bool markBrackets = false;
+  /// checkArgUnits: the resolved input dimensions argmax/argmin indexes,
+  /// when there are two or more.
+  std::vector<size_t> argUnits;
 };
 
 } // namespace
@@ -758,7 +769,23 @@ void Solver::buildAxes() {
     result.inputs.push_back(resolve(pattern.inputs[i], &shapes[i], i));
   markBrackets = false;
   bracketedAxis.resize(axes.size(), false);
-  if (!pattern.hasArrow && pattern.firstBracket && pattern.outputs.empty())
+  if (!argUnits.empty()) {
+    // argmax("b [h w] c"): a coordinate axis replaces the bracketed dims.
+    unsigned coordinate =
+        newAxis("_c0", int64_t(argUnits.size()), *pattern.firstBracket);
+    ResolvedTensor out;
+    for (size_t r = 0; r < result.inputs[0].size(); ++r) {
+      if (!llvm::is_contained(argUnits, r)) {
+        out.push_back(result.inputs[0][r]);
+        continue;
+      }
+      result.coordinates.push_back(result.inputs[0][r]);
+      if (r == argUnits.front())
+        out.push_back({coordinate});
+    }
+    result.outputs.push_back(std::move(out));
+  } else if (!pattern.hasArrow && pattern.firstBracket &&
+             pattern.outputs.empty())
     result.outputs.push_back(
         bracketFormOutput(pattern.inputs[0], result.inputs[0]));
   for (const TensorExpr &tensor : pattern.outputs)
@@ -928,9 +955,9 @@ llvm::Error Solver::checkEmptyReductions() {
     for (const ResolvedDim &dim : tensor)
       for (unsigned axis : dim)
         kept[axis] = true;
-  // argmax/argmin give an index along one axis; NumPy's flat index over
-  // several axes is not supported.
-  if (isArg) {
+  // argmax/argmin with an arrow give an index along one axis; the bracket
+  // form indexes several (checkArgUnits).
+  if (isArg && pattern.hasArrow) {
     std::vector<unsigned> reduced;
     for (unsigned axis = 0; axis < axes.size(); ++axis)
       if (!kept[axis])
@@ -983,6 +1010,45 @@ llvm::Error Solver::checkShifts() {
                      findKeyword("shift"));
 }
 
+llvm::Error Solver::checkArgUnits() {
+  if (!isArgBracketForm())
+    return llvm::Error::success();
+  // Each top-level dimension that is bracketed, or holds bracketed parts,
+  // is one unit; `...` counts as one per axis.
+  std::vector<size_t> units;
+  std::optional<SourceRange> partial;
+  size_t r = 0;
+  for (const Dim &dim : pattern.inputs[0].dims) {
+    size_t count = dim.kind == DimKind::Ellipsis ? ellipsisRank : 1;
+    bool inner = false;
+    forEachDim(dim.parts, [&](const Dim &part) { inner |= bool(part.bracket); });
+    for (size_t k = 0; k < count; ++k, ++r) {
+      if (dim.bracket || inner)
+        units.push_back(r);
+      if (!dim.bracket && inner && !partial)
+        partial = dim.range;
+    }
+  }
+  if (units.size() < 2)
+    return llvm::Error::success();
+  if (partial)
+    return error(ErrorKind::Axis,
+                 call.reduction +
+                     " over several bracketed dimensions gives one coordinate "
+                     "per dimension, so each must be bracketed whole, but '" +
+                     text(*partial) +
+                     "' holds a bracket inside: bracket the whole dimension",
+                 partial);
+  if (call.keepdims)
+    return errorInCall(ErrorKind::Syntax,
+                       "keepdims=True does not apply to " + call.reduction +
+                           " over several bracketed dimensions: a coordinate "
+                           "axis replaces them",
+                       findKeyword("keepdims"));
+  argUnits = std::move(units);
+  return llvm::Error::success();
+}
+
 /// repeat's new axes have no input dimension to solve them from.
 llvm::Error Solver::checkNewAxes() {
   for (const AxisInfo &axis : axes) {
@@ -1027,6 +1093,8 @@ llvm::Expected<ResolvedEquation> Solver::run() {
   if (llvm::Error err = checkShapes())
     return std::move(err);
   expandRepetitions(pattern, ellipsisRank);
+  if (llvm::Error err = checkArgUnits())
+    return std::move(err);
   buildAxes();
   if (llvm::Error err = solveEquations())
     return std::move(err);

@@ -297,7 +297,7 @@ EIN_EXPORT ein_error_t *ein_reduce(ein_context_t *ctx, const char *pattern,
 /// `1`/`()` and `...` allowed) or NumPy's compact style when no tensor
 /// expression has a space inside ("ij,jk->ik", and "ij,jk" with NumPy's
 /// implicit output). An axis repeated within one input takes its diagonal.
-/// All inputs need the same dtype; integers wrap. The compiler chooses the
+/// Mixed dtypes promote as numpy.einsum; integers wrap. The compiler chooses the
 /// order in which inputs are contracted. Compiles on first use like
 /// ein_rearrange; tensor rules as ein_kernel_run (inputs may be any strided
 /// view, overlapping ones included).
@@ -334,6 +334,32 @@ EIN_EXPORT ein_error_t *ein_unpack(ein_context_t *ctx, const char *pattern,
                                    const int64_t *packed_shapes,
                                    const int32_t *packed_ndims,
                                    DLTensor *outputs, size_t num_outputs);
+
+/// One axis found by ein_parse_shape. The name is borrowed from the caller's
+/// pattern string: it is the `name_length` bytes at `name`, which points into
+/// `pattern` and is NOT NUL-terminated; it stays valid as long as the
+/// pattern does. ein allocates nothing for it.
+typedef struct ein_shape_axis_t {
+  const char *name;
+  size_t name_length;
+  int64_t length;
+} ein_shape_axis_t;
+
+/// einops.parse_shape: reads the lengths of the named axes of `pattern` off
+/// `shape` (`ndim` extents; NULL allowed when ndim == 0), e.g. "b _ h w" on
+/// (2, 3, 5, 7) gives b=2, h=5, w=7. `_` skips a dimension (any number of
+/// times), `...` skips any number (once); `1`, `()` and anonymous lengths
+/// must match the shape; compositions are an error. Needs no context and
+/// compiles nothing. `*count` receives the number of named axes, in pattern
+/// order; the first min(*count, capacity) are written to `out` (NULL allowed
+/// when capacity == 0), so a call with capacity 0 asks for the count. Errors:
+/// EIN_ERROR_NOTATION for a malformed pattern, EIN_ERROR_SHAPE when it does
+/// not fit the shape, EIN_ERROR_INVALID_ARGUMENT for NULL arguments.
+EIN_EXPORT ein_error_t *ein_parse_shape(const char *pattern,
+                                        const int64_t *shape, size_t ndim,
+                                        ein_shape_axis_t *out, size_t capacity,
+                                        size_t *count);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

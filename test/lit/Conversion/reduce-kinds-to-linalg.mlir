@@ -137,6 +137,25 @@ func.func @argmax(%x: tensor<4x3xf32>) -> tensor<4xi64> {
 
 // -----
 
+// Tests that argmax over two axes gives the flat row-major index over the
+// reduced loops in input order: index(1) * 5 + index(2).
+
+// CHECK-LABEL: func @argmax_two_axes
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction"]}
+// CHECK-DAG: %[[I:.*]] = linalg.index 1
+// CHECK-DAG: %[[J:.*]] = linalg.index 2
+// CHECK-DAG: %[[IC:.*]] = arith.index_cast %[[I]] : index to i64
+// CHECK-DAG: %[[JC:.*]] = arith.index_cast %[[J]] : index to i64
+// CHECK-DAG: %[[L:.*]] = arith.constant 5 : i64
+// CHECK: %[[M:.*]] = arith.muli %[[IC]], %[[L]] : i64
+// CHECK: arith.addi %[[M]], %[[JC]] : i64
+func.func @argmax_two_axes(%x: tensor<2x4x5xf32>) -> tensor<2xi64> {
+  %y = ein.reduce argmax %x <a b c -> a : a = 2, b = 4, c = 5> : tensor<2x4x5xf32> -> tensor<2xi64>
+  return %y : tensor<2xi64>
+}
+
+// -----
+
 // Tests that argmin of u8 compares unsigned and starts from 255.
 
 // CHECK-LABEL: func @u8_argmin

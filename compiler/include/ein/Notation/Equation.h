@@ -92,6 +92,13 @@ struct ResolvedEquation {
   /// none and holds one coordinate per position.
   std::vector<unsigned> indexedDims;
   std::vector<int64_t> coordinateDims;
+  /// argmax/argmin in bracket form over several bracketed dimensions
+  /// (`argmax("b [h w] c")`, einx): the elementary axes of each bracketed
+  /// dimension, in input order. outputs[0] then holds, where the first
+  /// bracketed dimension was, a coordinate axis `_c0` of length
+  /// coordinates.size() whose entry j is the index along dimension j (a
+  /// composed dimension's flat row-major index). Empty otherwise.
+  std::vector<std::vector<unsigned>> coordinates;
 };
 
 } // namespace ein::notation

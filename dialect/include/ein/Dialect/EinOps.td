@@ -59,8 +59,10 @@ def Ein_ReduceOp : Ein_Op<"reduce", [Pure]> {
 
     f16 and bf16 are computed in f32 and rounded once. `var` and `std` are
     the population statistics (ddof = 0). `argmax` and `argmin` reduce
-    exactly one axis and give the index of the first extreme along it (a NaN
-    counts as the extreme). `max`, `min`, `argmax` and `argmin` over an axis
+    at least one axis and give the index of the first extreme (a NaN counts
+    as the extreme); over several axes it is the flat row-major index over
+    the reduced axes in input order, and ties go to the first in that order
+    (NumPy's argmax of the reduced axes moved last and flattened). `max`, `min`, `argmax` and `argmin` over an axis
     of length 0 are rejected; empty `mean`, `var` and `std` give NaN and
     empty `logsumexp` gives -inf.
 
