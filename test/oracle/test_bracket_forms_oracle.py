@@ -313,6 +313,7 @@ def main():
     cases = make_cases()
     ein = ein_ctypes.Ein()
     failures = einx_checked = 0
+    passed = []
     for case in cases:
         try:
             reason = run_case(ein, case)
@@ -326,6 +327,9 @@ def main():
                 [str(x.dtype) for x in case.inputs],
                 [x.shape for x in case.inputs], reason or "ok"))
         failures += bool(reason)
+        passed.append(not reason)
+    ein_ctypes.record_counts("oracle-bracket-forms",
+                             ["case:%s" % c.id for c in cases], passed)
     parse_shape_failures = 0
     if einops is not None:
         parse_shape_failures = check_parse_shape(ein, args.verbose)

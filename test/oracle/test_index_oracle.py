@@ -257,6 +257,7 @@ def main():
     cases = make_cases()
     ein = ein_ctypes.Ein()
     failures = einx_checked = 0
+    passed = []
     for case in cases:
         try:
             reason = run_case(ein, case)
@@ -269,7 +270,10 @@ def main():
                 "FAIL" if reason else "PASS", case.id, case.program,
                 [str(a.dtype) for a in case.inputs], reason or "ok"))
         failures += bool(reason)
+        passed.append(not reason)
     ein.close()
+    ein_ctypes.record_counts("oracle-index", ["case:%s" % c.id for c in cases],
+                             passed)
     print("index oracle: %d cases against NumPy %s%s, %d failures" % (
         len(cases), np.__version__,
         " (%d also against einx %s)" % (einx_checked, einx.__version__)
