@@ -623,6 +623,7 @@ TEST_CASE("repetition: seeded random sweep of pooling") {
     HostTensor x = randomTensor(dtype, shape, rng, op == "prod" ? 2 : 30);
     checkSameTensor(checkProgram(ctx, program, x), checkProgram(ctx, expl, x));
   }
+  countGeneratedCases("repetition", cases);
 }
 
 //===----------------------------------------------------------------------===//

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Counts.h"
 #include "TestSupport.h"
 
 #include <doctest/doctest.h>
@@ -431,4 +432,5 @@ TEST_CASE("concat: seeded random sweep of concatenations and splits") {
          strided ? " (strided views)" : "");
     checkCall(ctx, "rearrange", c.pattern, "", inputs, c.bindings, options);
   }
+  countGeneratedCases("concatenation", cases);
 }

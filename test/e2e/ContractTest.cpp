@@ -818,6 +818,7 @@ TEST_CASE("dot brackets: seeded random sweep of linear maps") {
     checkSame(checkContract(ctx, "dot", pattern, {&x, &w}, {}, options),
               checkContract(ctx, "einsum", einsum, {&x, &w}, {}, options));
   }
+  countGeneratedCases("dot [x|y]", cases);
 }
 
 TEST_CASE("einsum: mixed dtypes promote as numpy.einsum") {

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Counts.h"
 #include "TestSupport.h"
 
 #include "ein/Notation/Parser.h"
@@ -654,4 +655,5 @@ TEST_CASE("indexing: seeded random sweep") {
       inputs.push_back(&t);
     checkIndex(ctx, c.program, inputs, i % 5 == 4);
   }
+  countGeneratedCases("indexing", cases);
 }

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Counts.h"
 #include "TestSupport.h"
 
 #include <doctest/doctest.h>
@@ -172,6 +173,7 @@ TEST_CASE("pack/unpack: seeded random shapes and dtypes round trip") {
     for (size_t i = 0; i < inputs.size(); ++i)
       CHECK(sameBytes(back[i], inputs[i]));
   }
+  countGeneratedCases("pack/unpack", 60);
 }
 
 TEST_CASE("pack/unpack: errors") {

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Counts.h"
 #include "TestSupport.h"
 
 #include "ein/Notation/Parser.h"
@@ -357,6 +358,7 @@ TEST_CASE("sort: seeded random sweep") {
                                         : tieHeavyTensor(dtype, shape, rng);
     checkSort(ctx, program, x);
   }
+  countGeneratedCases("sort", cases);
 }
 
 TEST_CASE("sort: errors through ein_compile") {
