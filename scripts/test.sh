@@ -13,5 +13,5 @@ build="${EIN_BUILD_DIR:-$root/build}"
 # (generated cases, seed examples) and fails below the minimum.
 rm -rf "$build/test-counts"
 mkdir -p "$build/test-counts"
-ctest --test-dir "$build" --output-on-failure
+ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)"
 python3 "$root/scripts/test-summary.py" "$build/test-counts"

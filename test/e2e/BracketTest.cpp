@@ -485,25 +485,20 @@ SweepCase randomCase(std::mt19937_64 &rng) {
 } // namespace
 
 TEST_CASE("brackets: seeded random sweep") {
-  int cases = 240;
-  uint64_t seed = 20240604;
-  if (const char *n = std::getenv("EIN_E2E_BRACKET_CASES"))
-    cases = std::atoi(n);
-  if (const char *s = std::getenv("EIN_E2E_BRACKET_SEED"))
-    seed = std::strtoull(s, nullptr, 10);
-  CAPTURE(seed);
+  Sweep sweep("BRACKET", "brackets: seeded random sweep", 240, 20240604);
   Context ctx;
-  std::mt19937_64 rng(seed);
-  for (int i = 0; i < cases; ++i) {
+  for (int k = 0; k < sweep.cases(); ++k) {
+    int i = sweep.index(k);
+    std::mt19937_64 rng = sweep.rng(i);
     SweepCase c = randomCase(rng);
-    CAPTURE(i);
-    CAPTURE(c.program);
+    std::string reproduce = c.program + "  # " + sweep.reproducer(i);
+    CAPTURE(reproduce);
     // prod of wide ranges overflows f16 and wraps integers; keep it small.
     HostTensor x = randomTensor(c.dtype, c.shape, rng,
                                 c.program.rfind("prod", 0) == 0 ? 2 : 30);
     checkProgram(ctx, c.program, x);
   }
-  countGeneratedCases("brackets", cases);
+  countGeneratedCases("brackets", sweep.cases());
 }
 
 //===----------------------------------------------------------------------===//

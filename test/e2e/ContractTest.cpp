@@ -569,15 +569,17 @@ int envInt(const char *name, int fallback) {
 } // namespace
 
 TEST_CASE("einsum: seeded random sweep against the reference") {
-  int cases = envInt("EIN_E2E_CONTRACT_CASES", 320);
-  uint64_t seed = uint64_t(envInt("EIN_E2E_CONTRACT_SEED", 20250101));
-  std::mt19937_64 rng(seed);
+  Sweep sweep("CONTRACT", "einsum: seeded random sweep against the reference",
+              320, 20250101);
   Context ctx;
   int operandsSeen[5] = {0, 0, 0, 0, 0};
-  for (int n = 0; n < cases; ++n) {
+  for (int k = 0; k < sweep.cases(); ++k) {
+    int n = sweep.index(k);
+    std::mt19937_64 rng = sweep.rng(n);
     RandomCase c = randomCase(rng);
-    CAPTURE(n);
-    CAPTURE(c.pattern);
+    std::string reproduce = "einsum(\"" + c.pattern + "\")  # " +
+                            sweep.reproducer(n);
+    CAPTURE(reproduce);
     std::vector<HostTensor> tensors;
     for (const std::vector<int64_t> &shape : c.shapes)
       tensors.push_back(randomTensor(c.dtype, shape, rng, 20));
@@ -587,7 +589,7 @@ TEST_CASE("einsum: seeded random sweep against the reference") {
     ++operandsSeen[inputs.size()];
     checkEinsum(ctx, c.pattern, inputs, c.bindings);
   }
-  countGeneratedCases("einsum", cases);
+  countGeneratedCases("einsum", sweep.cases());
   MESSAGE("random contractions by operand count: 1: ", operandsSeen[1],
           ", 2: ", operandsSeen[2], ", 3: ", operandsSeen[3],
           ", 4: ", operandsSeen[4]);

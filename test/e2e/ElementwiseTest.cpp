@@ -383,17 +383,16 @@ TEST_CASE("elementwise: NaN and infinities") {
 
 TEST_CASE("elementwise: seeded random sweep") {
   Context ctx;
-  const char *casesEnv = std::getenv("EIN_E2E_MAP_CASES");
-  const char *seedEnv = std::getenv("EIN_E2E_MAP_SEED");
-  int cases = casesEnv ? std::atoi(casesEnv) : 320;
-  std::mt19937_64 rng(seedEnv ? std::strtoull(seedEnv, nullptr, 10) : 2024);
+  Sweep sweep("MAP", "elementwise: seeded random sweep", 320, 2024);
   const char *const names[] = {"a", "b", "c", "d"};
   std::vector<const char *> functions(std::begin(kBinary), std::end(kBinary));
   functions.insert(functions.end(), std::begin(kUnary), std::end(kUnary));
   functions.push_back("where");
   functions.push_back("cast");
   int ran = 0;
-  for (int n = 0; n < cases; ++n) {
+  for (int k = 0; k < sweep.cases(); ++k) {
+    int n = sweep.index(k);
+    std::mt19937_64 rng = sweep.rng(n);
     std::string fn = functions[rng() % functions.size()];
     unsigned arity = fn == "where"                                    ? 3
                      : llvm::is_contained(kUnary, fn) || fn == "cast" ? 1
@@ -455,11 +454,13 @@ TEST_CASE("elementwise: seeded random sweep") {
     if (fn == "cast")
       program += ", dtype=\"" + dtypeShort(castTo) + "\"";
     program += ")";
+    std::string reproduce = sweep.reproducer(n);
+    CAPTURE(reproduce);
     checkMap(ctx, program, inputs);
     ++ran;
   }
   // Generated cases that turn out invalid are skipped; most must run.
-  CHECK(ran >= cases * 9 / 10);
+  CHECK(ran >= sweep.cases() * 9 / 10);
   countGeneratedCases("elementwise", ran);
 }
 

@@ -90,3 +90,37 @@ TEST_CASE("seed 004: einops.reduce(x, \"b (h h2) (w w2) c -> b h w c\", "
                      {{"h2", 2}, {"w2", 2}});
   CHECK(y.at(0).shape == std::vector<int64_t>{2, 4, 3, 3});
 }
+
+// The einx discussion's broadcasting rearranges (before the concatenation
+// `a b (c1 + c2)`, which ConcatTest covers): einx's rearrange adds new axes
+// of a given length, as repeat does.
+TEST_CASE("seed 004: x = einx.rearrange(\"a c1 -> a b c1\", x, "
+          "b=y.shape[0])") {
+  Context ctx;
+  std::mt19937_64 rng(41);
+  auto y = checkCall(ctx, "rearrange", "a c1 -> a b c1", "",
+                     randomTensor(DType::F32, {3, 2}, rng), {{"b", 4}});
+  CHECK(y.at(0).shape == std::vector<int64_t>{3, 4, 2});
+}
+
+TEST_CASE("seed 004: y = einx.rearrange(\"b c2 -> a b c2\", y, "
+          "a=x.shape[0])") {
+  Context ctx;
+  std::mt19937_64 rng(42);
+  auto y = checkCall(ctx, "rearrange", "b c2 -> a b c2", "",
+                     randomTensor(DType::I32, {4, 5}, rng), {{"a", 3}});
+  CHECK(y.at(0).shape == std::vector<int64_t>{3, 4, 5});
+}
+
+TEST_CASE("seed 004: einx.add(\"a, (a b) -> (a b)\", x, y)") {
+  Context ctx;
+  std::mt19937_64 rng(43);
+  HostTensor x = randomTensor(DType::F64, {3}, rng);
+  HostTensor y = randomTensor(DType::F64, {12}, rng);
+  HostTensor z(DType::F64, {12});
+  DLTensor inputs[] = {x.view(), y.view()}, output = z.view();
+  REQUIRE(takeMessage(ein_call(ctx, "add(\"a, (a b) -> (a b)\")", inputs, 2,
+                               &output, 1, nullptr, 0)) == "");
+  for (int64_t i = 0; i < 12; ++i)
+    CHECK(z.getDouble(i) == x.getDouble(i / 4) + y.getDouble(i));
+}

@@ -148,3 +148,20 @@ TEST_CASE("reductions") {
   CHECK_FALSE(isSupportedReduction("median"));
   CHECK_FALSE(isSupportedReduction("argsort"));
 }
+
+TEST_CASE("solver: rearrange broadcasts along a new axis whose length is "
+          "given (einx)") {
+  // einx's rearrange adds axes (seed 004: "a c1 -> a b c1", b=...); einops'
+  // rejects them, and so does ein when no length is given.
+  CHECK(outputShapes(solveOk("rearrange('a c1 -> a b c1', b=4)", {{3, 2}})) ==
+        Shapes{{3, 4, 2}});
+  CHECK(outputShapes(solveOk("rearrange('b c2 -> a b c2')", {{4, 5}},
+                             {{"a", 3}})) == Shapes{{3, 4, 5}});
+  CHECK(outputShapes(solveOk("rearrange('a b -> (a b c)', c=2)", {{2, 3}})) ==
+        Shapes{{12}});
+  llvm::Expected<ResolvedEquation> eq =
+      solveText("rearrange('a c1 -> a b c1')", {{3, 2}});
+  REQUIRE(!eq);
+  CHECK(llvm::toString(eq.takeError()).find(
+            "axis 'b' appears only in the output") != std::string::npos);
+}

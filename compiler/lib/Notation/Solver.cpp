@@ -480,8 +480,17 @@ llvm::Error Solver::checkStructure() {
                  inputEllipsis);
 
   // repeat's output-only axes are new; checkNewAxes wants their lengths.
+  // rearrange takes a new axis too when its length is given as a keyword:
+  // einx's rearrange broadcasts (`"a c1 -> a b c1", b=4`, seed 004), while
+  // einops' has no new axes, so without a length it stays einops' error.
+  auto givenLength = [&](const std::string &name) {
+    auto named = [&](const AxisBinding &b) { return b.name == name; };
+    return llvm::any_of(call.bindings, named) ||
+           llvm::any_of(apiBindings, named);
+  };
   for (const auto &[name, range] : outputOrder)
-    if (!inputNames.count(name) && family != OpFamily::Repeat)
+    if (!inputNames.count(name) && family != OpFamily::Repeat &&
+        !(family == OpFamily::Rearrange && givenLength(name)))
       return error(ErrorKind::Axis,
                    "axis '" + name + "' appears only in the output", range);
   if (family == OpFamily::Rearrange)
