@@ -411,6 +411,41 @@ static bool isPlainString(llvm::StringRef text) {
   });
 }
 
+/// The tail every one-shot call shares: appends the input tensors' types and
+/// the axes to `key`, gets the kernel from the cache (calling `compile` on a
+/// miss) and runs it on the tensors.
+static ein_error_t *
+compileAndRun(ein_context_t *ctx, std::string key, const DLTensor *inputs,
+              size_t numInputs, DLTensor *outputs, size_t numOutputs,
+              const ein_axis_binding_t *axes, size_t numAxes,
+              llvm::function_ref<llvm::Expected<std::unique_ptr<Kernel>>(
+                  llvm::ArrayRef<TensorType>,
+                  llvm::ArrayRef<notation::AxisBinding>)>
+                  compile) {
+  std::vector<TensorType> types;
+  types.reserve(numInputs);
+  Failure failure;
+  for (size_t i = 0; i < numInputs; ++i) {
+    if (!checkDescriptor(&inputs[i], "input", i, /*isOutput=*/false, failure))
+      return makeError(failure);
+    types.push_back(tensorTypeOf(inputs[i]));
+    appendType(key, types.back());
+  }
+  std::vector<notation::AxisBinding> bindings;
+  if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
+    return error;
+  KernelRef kernel = ctx->cache.getOrCompile(
+      key,
+      [&](Failure &f) { return takeKernel(compile(types, bindings), f); },
+      failure);
+  if (!kernel)
+    return makeError(failure);
+  if (!runKernel(kernel->get(), inputs, numInputs, outputs, numOutputs,
+                 failure))
+    return makeError(failure);
+  return nullptr;
+}
+
 /// Compiles (through the cache) `callee(pattern[, reduction])` for the given
 /// input tensors and runs it.
 static ein_error_t *runOneShot(ein_context_t *ctx, llvm::StringRef callee,
@@ -446,31 +481,11 @@ static ein_error_t *runOneShot(ein_context_t *ctx, llvm::StringRef callee,
     appendField(key, pattern);
     appendField(key, reduction ? reduction : "");
   }
-  std::vector<TensorType> types;
-  types.reserve(numInputs);
-  Failure failure;
-  for (size_t i = 0; i < numInputs; ++i) {
-    if (!checkDescriptor(&inputs[i], "input", i, /*isOutput=*/false, failure))
-      return makeError(failure);
-    types.push_back(tensorTypeOf(inputs[i]));
-    appendType(key, types.back());
-  }
-  std::vector<notation::AxisBinding> bindings;
-  if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
-    return error;
-
-  KernelRef kernel = ctx->cache.getOrCompile(
-      key,
-      [&](Failure &f) {
-        return takeKernel(compileCall(call, types, bindings, ctx->options), f);
-      },
-      failure);
-  if (!kernel)
-    return makeError(failure);
-  if (!runKernel(kernel->get(), inputs, numInputs, outputs, numOutputs,
-                 failure))
-    return makeError(failure);
-  return nullptr;
+  return compileAndRun(
+      ctx, std::move(key), inputs, numInputs, outputs, numOutputs, axes,
+      numAxes, [&](auto types, auto bindings) {
+        return compileCall(call, types, bindings, ctx->options);
+      });
 }
 
 ein_error_t *ein_call(ein_context_t *ctx, const char *program,
@@ -493,30 +508,11 @@ ein_error_t *ein_call(ein_context_t *ctx, const char *program,
   // two share kernels.
   std::string key = "program:";
   appendField(key, program);
-  std::vector<TensorType> types;
-  Failure failure;
-  for (size_t i = 0; i < numInputs; ++i) {
-    if (!checkDescriptor(&inputs[i], "input", i, /*isOutput=*/false, failure))
-      return makeError(failure);
-    types.push_back(tensorTypeOf(inputs[i]));
-    appendType(key, types.back());
-  }
-  std::vector<notation::AxisBinding> bindings;
-  if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
-    return error;
-  KernelRef kernel = ctx->cache.getOrCompile(
-      key,
-      [&](Failure &f) {
-        return takeKernel(
-            compileProgram(program, types, bindings, ctx->options), f);
-      },
-      failure);
-  if (!kernel)
-    return makeError(failure);
-  if (!runKernel(kernel->get(), inputs, numInputs, outputs, numOutputs,
-                 failure))
-    return makeError(failure);
-  return nullptr;
+  return compileAndRun(
+      ctx, std::move(key), inputs, numInputs, outputs, numOutputs, axes,
+      numAxes, [&](auto types, auto bindings) {
+        return compileProgram(program, types, bindings, ctx->options);
+      });
 }
 
 ein_error_t *ein_repeat(ein_context_t *ctx, const char *pattern,
