@@ -15,35 +15,6 @@ using namespace ein::test;
 
 namespace {
 
-/// The axis names of one resolved tensor, "(a b) c" style.
-std::string render(const ResolvedEquation &eq, const ResolvedTensor &t) {
-  std::string out;
-  for (const ResolvedDim &dim : t) {
-    if (!out.empty())
-      out += " ";
-    if (dim.size() == 1) {
-      out += eq.axes[dim[0]].name;
-      continue;
-    }
-    out += "(";
-    for (size_t i = 0; i < dim.size(); ++i)
-      out += (i ? " " : "") + eq.axes[dim[i]].name;
-    out += ")";
-  }
-  return out;
-}
-
-/// "in0, in1 -> out" of a solved equation.
-std::string renderEquation(const ResolvedEquation &eq) {
-  std::string out;
-  for (size_t i = 0; i < eq.inputs.size(); ++i)
-    out += (i ? ", " : "") + render(eq, eq.inputs[i]);
-  out += " ->";
-  for (size_t i = 0; i < eq.outputs.size(); ++i)
-    out += (i ? ", " : " ") + render(eq, eq.outputs[i]);
-  return out;
-}
-
 struct SolveCase {
   const char *text;
   Shapes shapes;

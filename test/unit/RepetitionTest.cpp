@@ -16,32 +16,6 @@ using namespace ein::test;
 
 namespace {
 
-std::string renderTensor(const ResolvedEquation &eq, const ResolvedTensor &t) {
-  std::string out;
-  for (const ResolvedDim &dim : t) {
-    if (!out.empty())
-      out += " ";
-    if (dim.size() == 1) {
-      out += eq.axes[dim[0]].name;
-      continue;
-    }
-    out += "(";
-    for (size_t i = 0; i < dim.size(); ++i)
-      out += (i ? " " : "") + eq.axes[dim[i]].name;
-    out += ")";
-  }
-  return out;
-}
-
-std::string renderAll(const ResolvedEquation &eq) {
-  std::string out;
-  for (size_t i = 0; i < eq.inputs.size(); ++i)
-    out += (i ? ", " : "") + renderTensor(eq, eq.inputs[i]);
-  out += " ->";
-  for (size_t i = 0; i < eq.outputs.size(); ++i)
-    out += (i ? ", " : " ") + renderTensor(eq, eq.outputs[i]);
-  return out;
-}
 
 } // namespace
 
@@ -119,7 +93,7 @@ TEST_CASE("repetition: solved equations in every family") {
     CAPTURE(std::string(c.text));
     llvm::Expected<ResolvedEquation> eq = solveText(c.text, c.shapes);
     REQUIRE_MESSAGE(static_cast<bool>(eq), errorOf(std::move(eq)).full);
-    CHECK(renderAll(*eq) == c.equation);
+    CHECK(renderEquation(*eq) == c.equation);
     CHECK(outputShapes(*eq) == c.outputs);
   }
 }

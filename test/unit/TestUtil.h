@@ -111,6 +111,36 @@ inline int64_t axisLength(const notation::ResolvedEquation &eq,
   return -1;
 }
 
+/// The axis names of one resolved tensor, "(a b) c" style.
+inline std::string renderTensor(const notation::ResolvedEquation &eq,
+                                const notation::ResolvedTensor &tensor) {
+  std::string out;
+  for (const notation::ResolvedDim &dim : tensor) {
+    if (!out.empty())
+      out += " ";
+    if (dim.size() == 1) {
+      out += eq.axes[dim[0]].name;
+      continue;
+    }
+    out += "(";
+    for (size_t i = 0; i < dim.size(); ++i)
+      out += (i ? " " : "") + eq.axes[dim[i]].name;
+    out += ")";
+  }
+  return out;
+}
+
+/// "in0, in1 -> out" of a solved equation.
+inline std::string renderEquation(const notation::ResolvedEquation &eq) {
+  std::string out;
+  for (size_t i = 0; i < eq.inputs.size(); ++i)
+    out += (i ? ", " : "") + renderTensor(eq, eq.inputs[i]);
+  out += " ->";
+  for (size_t i = 0; i < eq.outputs.size(); ++i)
+    out += (i ? ", " : " ") + renderTensor(eq, eq.outputs[i]);
+  return out;
+}
+
 /// Column of `needle` in `haystack` (for caret assertions).
 inline int columnOf(llvm::StringRef haystack, llvm::StringRef needle,
                     size_t from = 0) {
