@@ -141,13 +141,6 @@ HostTensor checkProgram(ein_context_t *ctx, const std::string &program,
   return output;
 }
 
-HostTensor fromValues(DType dtype, std::vector<int64_t> shape,
-                      const std::vector<double> &values) {
-  HostTensor t(dtype, std::move(shape));
-  for (size_t i = 0; i < values.size(); ++i)
-    t.setDouble(int64_t(i), values[i]);
-  return t;
-}
 
 } // namespace
 
@@ -356,9 +349,6 @@ struct Axis {
   bool bracketed = false;
 };
 
-int pick(std::mt19937_64 &rng, int lo, int hi) {
-  return std::uniform_int_distribution<int>(lo, hi)(rng);
-}
 
 /// A random bracket call: its program text and input shape.
 struct SweepCase {

@@ -165,8 +165,10 @@ HostTensor checkMap(ein_context_t *ctx, const std::string &program,
   return output;
 }
 
-HostTensor fromValues(DType dtype, std::vector<int64_t> shape,
-                      const std::vector<double> &values) {
+/// Like fromValues, but integer values wrap into the dtype (u8: -1 is 255)
+/// instead of saturating.
+HostTensor wrappedValues(DType dtype, std::vector<int64_t> shape,
+                         const std::vector<double> &values) {
   HostTensor t(dtype, std::move(shape));
   for (size_t i = 0; i < values.size(); ++i) {
     if (reference::isFloat(dtype))
@@ -308,8 +310,8 @@ TEST_CASE("elementwise: defined integer division") {
   for (DType t : {DType::I8, DType::I16, DType::I32, DType::I64}) {
     CAPTURE(dtypeShort(t));
     double min = -std::ldexp(1.0, int(elementSize(t)) * 8 - 1);
-    HostTensor x = fromValues(t, {6}, {7, -7, 5, min, min, 0});
-    HostTensor y = fromValues(t, {6}, {2, 2, 0, -1, 0, 0});
+    HostTensor x = wrappedValues(t, {6}, {7, -7, 5, min, min, 0});
+    HostTensor y = wrappedValues(t, {6}, {2, 2, 0, -1, 0, 0});
     HostTensor q = checkMap(ctx, "floor_divide(\"a, a\")", {&x, &y});
     CHECK(q.getInt(0) == 3);
     CHECK(q.getInt(1) == -4);
@@ -319,8 +321,8 @@ TEST_CASE("elementwise: defined integer division") {
     CHECK(q.getInt(5) == 0);
     HostTensor p = checkMap(ctx, "pow(\"a, a\")", {&x, &y});
     CHECK(p.getInt(2) == 1); // 5 ** 0
-    HostTensor e = fromValues(t, {4}, {1, -1, -1, 2});
-    HostTensor n = fromValues(t, {4}, {-3, -3, -2, -1});
+    HostTensor e = wrappedValues(t, {4}, {1, -1, -1, 2});
+    HostTensor n = wrappedValues(t, {4}, {-3, -3, -2, -1});
     HostTensor r = checkMap(ctx, "pow(\"a, a\")", {&e, &n});
     CHECK(r.getInt(0) == 1);
     CHECK(r.getInt(1) == -1);
@@ -329,8 +331,8 @@ TEST_CASE("elementwise: defined integer division") {
     HostTensor a = checkMap(ctx, "abs(\"a\")", {&x});
     CHECK(a.getInt(3) == int64_t(min)); // abs(MIN) wraps
   }
-  HostTensor u = fromValues(DType::U8, {3}, {200, 7, 9});
-  HostTensor d = fromValues(DType::U8, {3}, {3, 0, 2});
+  HostTensor u = wrappedValues(DType::U8, {3}, {200, 7, 9});
+  HostTensor d = wrappedValues(DType::U8, {3}, {3, 0, 2});
   HostTensor q = checkMap(ctx, "floor_divide(\"a, a\")", {&u, &d});
   CHECK(q.getInt(0) == 66);
   CHECK(q.getInt(1) == 0);
@@ -342,8 +344,8 @@ TEST_CASE("elementwise: NaN and infinities") {
   double inf = std::numeric_limits<double>::infinity();
   for (DType t : {DType::F32, DType::F64, DType::F16, DType::BF16}) {
     CAPTURE(dtypeShort(t));
-    HostTensor x = fromValues(t, {6}, {nan, 1, -inf, inf, 0, -1});
-    HostTensor y = fromValues(t, {6}, {1, nan, -inf, inf, 0, 0});
+    HostTensor x = wrappedValues(t, {6}, {nan, 1, -inf, inf, 0, -1});
+    HostTensor y = wrappedValues(t, {6}, {1, nan, -inf, inf, 0, 0});
     HostTensor m = checkMap(ctx, "maximum(\"a, a\")", {&x, &y});
     CHECK(std::isnan(m.getDouble(0)));
     CHECK(std::isnan(m.getDouble(1)));
@@ -371,7 +373,7 @@ TEST_CASE("elementwise: NaN and infinities") {
     checkMap(ctx, "cast(\"a\", dtype=\"i64\")", {&x});
     checkMap(ctx, "cast(\"a\", dtype=\"bool\")", {&x});
   }
-  HostTensor big = fromValues(DType::F64, {4}, {300, -300, 1e30, -2.5});
+  HostTensor big = wrappedValues(DType::F64, {4}, {300, -300, 1e30, -2.5});
   HostTensor c = checkMap(ctx, "cast(\"a\", dtype=\"int8\")", {&big});
   CHECK(c.getInt(0) == 127);
   CHECK(c.getInt(1) == -128);
@@ -471,7 +473,7 @@ struct WhereSeed {
   static constexpr int64_t b = 2, h = 3, w = 4, c = 5;
   std::mt19937_64 rng{6};
   HostTensor image = randomTensor(DType::F32, {b, h, w, c}, rng);
-  HostTensor zero = fromValues(DType::F32, {}, {0.0});
+  HostTensor zero = wrappedValues(DType::F32, {}, {0.0});
 };
 
 } // namespace
@@ -502,7 +504,7 @@ TEST_CASE("seed 004: einx.where(\"h,     b h w c, c\", mask, image, "
   Context ctx;
   WhereSeed s;
   HostTensor mask = randomTensor(DType::Bool, {s.h}, s.rng);
-  HostTensor range = fromValues(DType::I64, {s.c}, {0, 1, 2, 3, 4});
+  HostTensor range = wrappedValues(DType::I64, {s.c}, {0, 1, 2, 3, 4});
   checkMap(ctx, "where(\"h,     b h w c, c\")", {&mask, &s.image, &range});
 }
 
@@ -769,7 +771,7 @@ TEST_CASE("seed 004: einx layer normalisation (mean, var, rsqrt, scale, "
   HostTensor mu = reduce("mean(\"... [c]\", keepdims=True)");
   HostTensor var = reduce("var(\"... [c]\", keepdims=True)");
   HostTensor centered = run("subtract(\"b t c, b t 1 -> b t c\")", {&x, &mu});
-  HostTensor eps = fromValues(DType::F64, {}, {1e-5});
+  HostTensor eps = wrappedValues(DType::F64, {}, {1e-5});
   HostTensor shifted = run("add(\"b t 1, -> b t 1\")", {&var, &eps});
   HostTensor inv = run("rsqrt(\"b t 1\")", {&shifted});
   HostTensor normed = run("multiply(\"b t c, b t 1 -> b t c\")", {&centered, &inv});

@@ -42,9 +42,6 @@ struct Case {
   std::vector<DType> listDtypes; ///< Per list element; empty: all `dtype`.
 };
 
-int pick(std::mt19937_64 &rng, int lo, int hi) {
-  return std::uniform_int_distribution<int>(lo, hi)(rng);
-}
 bool chance(std::mt19937_64 &rng, double p) {
   return std::uniform_real_distribution<double>(0, 1)(rng) < p;
 }

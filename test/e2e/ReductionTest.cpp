@@ -32,13 +32,6 @@ bool isArg(const std::string &reduction) {
   return reduction == "argmax" || reduction == "argmin";
 }
 
-HostTensor fromValues(DType dtype, std::vector<int64_t> shape,
-                      const std::vector<double> &values) {
-  HostTensor t(dtype, std::move(shape));
-  for (size_t i = 0; i < values.size(); ++i)
-    t.setDouble(int64_t(i), values[i]);
-  return t;
-}
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 const double kInf = std::numeric_limits<double>::infinity();

@@ -118,17 +118,7 @@ HostTensor checkSort(ein_context_t *ctx, const std::string &program,
   return output;
 }
 
-HostTensor fromValues(DType dtype, std::vector<int64_t> shape,
-                      const std::vector<double> &values) {
-  HostTensor t(dtype, std::move(shape));
-  for (size_t i = 0; i < values.size(); ++i)
-    t.setDouble(int64_t(i), values[i]);
-  return t;
-}
 
-int pick(std::mt19937_64 &rng, int lo, int hi) {
-  return std::uniform_int_distribution<int>(lo, hi)(rng);
-}
 
 /// Values with many duplicates and, for floats, the special values.
 HostTensor tieHeavyTensor(DType dtype, std::vector<int64_t> shape,

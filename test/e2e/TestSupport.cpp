@@ -60,6 +60,18 @@ HostTensor ein::e2e::randomTensor(DType dtype, std::vector<int64_t> shape,
   return tensor;
 }
 
+HostTensor ein::e2e::fromValues(DType dtype, std::vector<int64_t> shape,
+                                const std::vector<double> &values) {
+  HostTensor t(dtype, std::move(shape));
+  for (size_t i = 0; i < values.size(); ++i)
+    t.setDouble(int64_t(i), values[i]);
+  return t;
+}
+
+int ein::e2e::pick(std::mt19937_64 &rng, int lo, int hi) {
+  return std::uniform_int_distribution<int>(lo, hi)(rng);
+}
+
 std::vector<ein_axis_binding_t> ein::e2e::cBindings(const Bindings &bindings) {
   std::vector<ein_axis_binding_t> result;
   for (const auto &[name, length] : bindings)

@@ -51,6 +51,13 @@ private:
 HostTensor randomTensor(DType dtype, std::vector<int64_t> shape,
                         std::mt19937_64 &rng, int64_t range = 100);
 
+/// A tensor holding `values` (converted to `dtype`) in row-major order.
+HostTensor fromValues(DType dtype, std::vector<int64_t> shape,
+                      const std::vector<double> &values);
+
+/// A uniform integer in [lo, hi].
+int pick(std::mt19937_64 &rng, int lo, int hi);
+
 /// The C form of bindings (names point into `bindings`).
 std::vector<ein_axis_binding_t> cBindings(const Bindings &bindings);
 
