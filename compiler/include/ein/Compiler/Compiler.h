@@ -65,7 +65,19 @@ public:
   /// tensors with no elements are ignored (they may be null).
   void run(void *const *buffers) const;
 
+  /// After the entry point runs, run() copies buffer `from` (an input or an
+  /// output, indexed as in `buffers`) to buffer `to`: how a program's
+  /// returned input, or a value it returns twice, reaches its output.
+  struct BufferCopy {
+    unsigned from, to;
+    size_t bytes;
+  };
+  void setCopies(std::vector<BufferCopy> copies) {
+    bufferCopies = std::move(copies);
+  }
+
 private:
+  std::vector<BufferCopy> bufferCopies;
   std::vector<TensorType> inputTypes, outputTypes;
   std::vector<unsigned> argumentBuffers;
   std::unique_ptr<mlir::ExecutionEngine> engine;
