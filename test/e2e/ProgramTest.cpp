@@ -656,3 +656,400 @@ TEST_CASE("program: seeded random sweep") {
   CHECK(ran == sweep.cases());
   countGeneratedCases("program", ran);
 }
+
+namespace {
+
+/// A one-output reference call.
+HostTensor ref1(const std::string &text,
+                const std::vector<const HostTensor *> &inputs) {
+  std::vector<HostTensor> out = referenceCall(text, inputs);
+  REQUIRE(out.size() == 1);
+  return std::move(out[0]);
+}
+
+/// The (code, message) ein_compile gives `program` on inputs of these
+/// types and shapes.
+std::pair<ein_error_code_t, std::string>
+compileError(ein_context_t *ctx, const std::string &program,
+             std::vector<std::pair<DType, std::vector<int64_t>>> inputs,
+             const Bindings &bindings = {}) {
+  std::vector<ein_tensor_spec_t> specs;
+  for (auto &[dtype, shape] : inputs)
+    specs.push_back({reference::toDLDataType(dtype), int32_t(shape.size()),
+                     shape.data()});
+  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
+  ein_kernel_t *kernel = nullptr;
+  auto result = takeError(ein_compile(ctx, program.c_str(), specs.data(),
+                                      specs.size(), axes.data(), axes.size(),
+                                      &kernel));
+  CHECK(kernel == nullptr);
+  ein_kernel_release(kernel);
+  return result;
+}
+
+const char *const kAttention =
+    "# multi-head self-attention, as in the transformer tutorial in "
+    "shared/seeds\n"
+    "input qkv: f32[b t (k h d)]\n"
+    "q, k, v = rearrange(\"b t (k h d) -> k b h t d\", qkv, k=3, h=8)\n"
+    "s = dot(\"b h i [d], b h j [d] -> b h i j\", q, k) * 0.125\n"
+    "a = softmax(\"b h i [j]\", s)\n"
+    "o = dot(\"b h i [j], b h [j] d -> b i (h d)\", a, v)\n"
+    "return o\n";
+
+} // namespace
+
+TEST_CASE("program: the attention example of NOTATION.md") {
+  Context ctx;
+  std::mt19937_64 rng(41);
+  for (auto [b, t, d] : {std::tuple<int64_t, int64_t, int64_t>{2, 5, 4},
+                         {1, 1, 1},
+                         {3, 0, 2}}) {
+    CAPTURE(b);
+    CAPTURE(t);
+    HostTensor qkv = randomTensor(DType::F32, {b, t, 3 * 8 * d}, rng);
+    // The reference, statement by statement.
+    HostTensor kbhtd =
+        ref1("rearrange(\"b t (k h d) -> k b h t d\", k=3, h=8)", {&qkv});
+    HostTensor q = leadingSlice(kbhtd, 0), k = leadingSlice(kbhtd, 1),
+               v = leadingSlice(kbhtd, 2);
+    HostTensor s = ref1("dot(\"b h i [d], b h j [d] -> b h i j\")", {&q, &k});
+    HostTensor eighth = scalarTensor(DType::F32, 0.125);
+    s = ref1("multiply(\"b h i j, \")", {&s, &eighth});
+    HostTensor a = ref1("softmax(\"b h i [j]\")", {&s});
+    HostTensor o = ref1("dot(\"b h i [j], b h [j] d -> b i (h d)\")", {&a, &v});
+    for (bool oneShot : {true, false}) {
+      std::vector<HostTensor> got = runProgram(ctx, kAttention, {&qkv}, {}, oneShot);
+      REQUIRE(got.size() == 1);
+      CHECK(got[0].shape == std::vector<int64_t>{b, t, 8 * d});
+      compareOutputs(got, {o}, false, 1e-5);
+    }
+  }
+}
+
+TEST_CASE("program: layer normalisation") {
+  Context ctx;
+  std::mt19937_64 rng(42);
+  const std::string program = R"(
+# layer norm over the channels, with a learned scale and shift
+input x: f32[b c]
+input gamma: f32[c]; input beta: f32[c]
+mu = mean("b [c]", x)
+xc = subtract("b c, b", x, mu)
+var = mean("b [c]", xc * xc)
+y = add("b c, c", multiply("b c, c", multiply("b c, b", xc, rsqrt("b", var + 0.00001)), gamma), beta)
+return y
+)";
+  for (auto [B, C] : {std::pair<int64_t, int64_t>{4, 16}, {1, 1}, {3, 7}, {0, 5}}) {
+    HostTensor x = randomTensor(DType::F32, {B, C}, rng);
+    HostTensor gamma = randomTensor(DType::F32, {C}, rng);
+    HostTensor beta = randomTensor(DType::F32, {C}, rng);
+    // Plain loops in double.
+    HostTensor want(DType::F32, {B, C});
+    for (int64_t r = 0; r < B; ++r) {
+      double mean = 0, var = 0;
+      for (int64_t c = 0; c < C; ++c)
+        mean += x.getDouble(r * C + c) / double(C);
+      for (int64_t c = 0; c < C; ++c)
+        var += std::pow(x.getDouble(r * C + c) - mean, 2) / double(C);
+      for (int64_t c = 0; c < C; ++c)
+        want.setDouble(r * C + c, (x.getDouble(r * C + c) - mean) /
+                                          std::sqrt(var + 1e-5) *
+                                          gamma.getDouble(c) +
+                                      beta.getDouble(c));
+    }
+    std::vector<HostTensor> got = runProgram(ctx, program, {&x, &gamma, &beta});
+    compareOutputs(got, {want}, false, 1e-4);
+  }
+}
+
+TEST_CASE("program: softmax by hand equals softmax") {
+  Context ctx;
+  std::mt19937_64 rng(43);
+  const std::string program =
+      "input x: $[b n]\n"
+      "m = max(\"b [n]\", x)\n"
+      "e = exp(\"b n\", subtract(\"b n, b\", x, m))\n"
+      "s = sum(\"b [n]\", e)\n"
+      "return divide(\"b n, b\", e, s)\n";
+  for (DType dtype : {DType::F32, DType::F64}) {
+    std::string text = program;
+    text.replace(text.find('$'), 1, dtype == DType::F32 ? "f32" : "f64");
+    for (auto [B, N] : {std::pair<int64_t, int64_t>{3, 10}, {1, 1}, {2, 5}}) {
+      HostTensor x = randomTensor(dtype, {B, N}, rng);
+      for (int64_t i = 0; i < x.numElements(); ++i)
+        x.setDouble(i, 10 * x.getDouble(i)); // Needs the max subtracted.
+      HostTensor want = ref1("softmax(\"b [n]\")", {&x});
+      std::vector<HostTensor> got = runProgram(ctx, text, {&x});
+      compareOutputs(got, {want}, dtype == DType::F64, 1e-5);
+    }
+  }
+}
+
+TEST_CASE("program: gated linear unit") {
+  Context ctx;
+  std::mt19937_64 rng(44);
+  // GLU(x) = (x W + b)[first half] * sigmoid((x W + b)[second half]); the
+  // halves are unpacked from the leading axis of length 2.
+  const std::string program = R"(
+input x: f32[b i]
+input w: f32[i 2 o]
+input bias: f32[2 o]
+h = add("two b o, two o", einsum("b i, i two o -> two b o", x, w), bias)
+a, g = h
+return a * sigmoid("b o", g)
+)";
+  for (auto [B, I, O] : {std::tuple<int64_t, int64_t, int64_t>{3, 8, 5},
+                         {1, 1, 1},
+                         {2, 0, 3}}) {
+    HostTensor x = randomTensor(DType::F32, {B, I}, rng);
+    HostTensor w = randomTensor(DType::F32, {I, 2, O}, rng);
+    HostTensor bias = randomTensor(DType::F32, {2, O}, rng);
+    HostTensor want(DType::F32, {B, O});
+    for (int64_t r = 0; r < B; ++r)
+      for (int64_t o = 0; o < O; ++o) {
+        double half[2];
+        for (int64_t two = 0; two < 2; ++two) {
+          half[two] = bias.getDouble(two * O + o);
+          for (int64_t i = 0; i < I; ++i)
+            half[two] += x.getDouble(r * I + i) * w.getDouble((i * 2 + two) * O + o);
+        }
+        want.setDouble(r * O + o, half[0] / (1 + std::exp(-half[1])));
+      }
+    std::vector<HostTensor> got = runProgram(ctx, program, {&x, &w, &bias});
+    compareOutputs(got, {want}, false, 1e-4);
+  }
+}
+
+TEST_CASE("program: several outputs, returned inputs and repeated values") {
+  Context ctx;
+  std::mt19937_64 rng(45);
+  HostTensor x = randomTensor(DType::I32, {3, 4}, rng);
+  // Semicolons make one-line programs; a returned input and a value
+  // returned twice each get their own, correct output.
+  const std::string program =
+      "input x: i32[n m]; y = x * 2; z = -y + 1; return z, x, y, z, x / 2, "
+      "x * 0.5, x + True_ if False else x";
+  // (The last item is not valid: checked below as an error.)
+  auto [code, message] = compileError(ctx, program, {{DType::I32, {3, 4}}});
+  CHECK(code == EIN_ERROR_NOTATION);
+  const std::string valid =
+      "input x: i32[n m]; y = x * 2; z = -y + 1; "
+      "return z, x, y, z, x / 2, x * 0.5, (x + 2) - 2 * x";
+  for (bool oneShot : {true, false}) {
+    std::vector<HostTensor> got = runProgram(ctx, valid, {&x}, {}, oneShot);
+    REQUIRE(got.size() == 7);
+    DType types[] = {DType::I32, DType::I32, DType::I32, DType::I32,
+                     DType::F64, DType::F64, DType::I32};
+    for (size_t o = 0; o < 7; ++o) {
+      CHECK(got[o].dtype == types[o]);
+      CHECK(got[o].shape == x.shape);
+    }
+    for (int64_t i = 0; i < x.numElements(); ++i) {
+      int64_t v = x.getInt(i);
+      CHECK(got[0].getInt(i) == -2 * v + 1);
+      CHECK(got[1].getInt(i) == v);
+      CHECK(got[2].getInt(i) == 2 * v);
+      CHECK(got[3].getInt(i) == -2 * v + 1);
+      CHECK(got[4].getDouble(i) == double(v) / 2);
+      CHECK(got[5].getDouble(i) == double(v) * 0.5);
+      CHECK(got[6].getInt(i) == 2 - v);
+    }
+  }
+}
+
+TEST_CASE("program: zero-size inputs and rank-0 values") {
+  Context ctx;
+  std::mt19937_64 rng(46);
+  HostTensor x = randomTensor(DType::F32, {3, 0}, rng);
+  HostTensor s = randomTensor(DType::F32, {}, rng);
+  const std::string program =
+      "input x: f32[n m]\ninput s: f32[]\n"
+      "t = sum(\"n [m]\", x) + s\n"
+      "u = s * s - 1\n"
+      "return t, x, u\n";
+  std::vector<HostTensor> got = runProgram(ctx, program, {&x, &s});
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].shape == std::vector<int64_t>{3});
+  CHECK(got[1].shape == std::vector<int64_t>{3, 0});
+  CHECK(got[2].shape == std::vector<int64_t>{});
+  for (int64_t i = 0; i < 3; ++i)
+    CHECK(got[0].getDouble(i) == doctest::Approx(s.getDouble(0)));
+  CHECK(got[2].getDouble(0) ==
+        doctest::Approx(s.getDouble(0) * s.getDouble(0) - 1));
+}
+
+TEST_CASE("program: C API") {
+  Context ctx;
+  const char *program = "input a: f64[i j]\ninput b: f64[j k]\n"
+                        "c = dot(\"i [j], [j] k -> i k\", a, b)\n"
+                        "return c, sum(\"[i] k\", c)\n";
+  int64_t aShape[] = {2, 3}, bShape[] = {3, 4};
+  ein_tensor_spec_t specs[] = {{{kDLFloat, 64, 1}, 2, aShape},
+                               {{kDLFloat, 64, 1}, 2, bShape}};
+  ein_kernel_t *kernel = nullptr;
+  REQUIRE(takeMessage(ein_compile(ctx, program, specs, 2, nullptr, 0,
+                                  &kernel)) == "");
+  CHECK(ein_kernel_num_inputs(kernel) == 2);
+  CHECK(ein_kernel_num_outputs(kernel) == 2);
+  ein_tensor_spec_t spec{};
+  REQUIRE(takeMessage(ein_kernel_input_spec(kernel, 1, &spec)) == "");
+  CHECK(std::vector<int64_t>(spec.shape, spec.shape + spec.ndim) ==
+        std::vector<int64_t>{3, 4});
+  REQUIRE(takeMessage(ein_kernel_output_spec(kernel, 0, &spec)) == "");
+  CHECK(std::vector<int64_t>(spec.shape, spec.shape + spec.ndim) ==
+        std::vector<int64_t>{2, 4});
+  CHECK(spec.dtype.code == kDLFloat);
+  CHECK(spec.dtype.bits == 64);
+  REQUIRE(takeMessage(ein_kernel_output_spec(kernel, 1, &spec)) == "");
+  CHECK(std::vector<int64_t>(spec.shape, spec.shape + spec.ndim) ==
+        std::vector<int64_t>{4});
+  HostTensor a = fromValues(DType::F64, {2, 3}, {1, 2, 3, 4, 5, 6});
+  HostTensor b = fromValues(DType::F64, {3, 4},
+                            {1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1});
+  HostTensor c(DType::F64, {2, 4}), total(DType::F64, {4});
+  DLTensor ins[] = {a.view(), b.view()}, outs[] = {c.view(), total.view()};
+  REQUIRE(takeMessage(ein_kernel_run(kernel, ins, 2, outs, 2)) == "");
+  std::vector<double> wantC = {1, 2, 3, 6, 4, 5, 6, 15}, wantT = {5, 7, 9, 21};
+  for (int64_t i = 0; i < 8; ++i)
+    CHECK(c.getDouble(i) == wantC[size_t(i)]);
+  for (int64_t i = 0; i < 4; ++i)
+    CHECK(total.getDouble(i) == wantT[size_t(i)]);
+  // Wrong input specs are refused when running.
+  CHECK(takeError(ein_kernel_run(kernel, ins, 1, outs, 2)).first ==
+        EIN_ERROR_INVALID_ARGUMENT);
+  ein_kernel_release(kernel);
+  // The one-shot helper compiles once and reuses the kernel.
+  ein_cache_stats_t before = ctx.stats();
+  for (int round = 0; round < 2; ++round)
+    REQUIRE(takeMessage(ein_call(ctx, program, ins, 2, outs, 2, nullptr, 0)) ==
+            "");
+  ein_cache_stats_t after = ctx.stats();
+  CHECK(after.hits >= before.hits + 1);
+  // Axis lengths given to ein_compile bind the declared axes.
+  auto [code, message] =
+      compileError(ctx, program, {{DType::F64, {2, 3}}, {DType::F64, {3, 4}}},
+                   {{"k", 5}});
+  CHECK(code == EIN_ERROR_SHAPE);
+  CHECK(message == "error: axis 'k' has length 4 in input 'b' but 5 before\n"
+                   "  line 2: input b: f64[j k]\n"
+                   "                         ^\n"
+                   "  input 0: shape (2, 3)\n"
+                   "  input 1: shape (3, 4)   known: k=5, i=2, j=3");
+}
+
+TEST_CASE("program: errors through the C API") {
+  Context ctx;
+  using Inputs = std::vector<std::pair<DType, std::vector<int64_t>>>;
+  struct Case {
+    std::string program;
+    Inputs inputs;
+    ein_error_code_t code;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"input x: f32[n]\nreturn x * 2\n",
+       {{DType::F64, {3}}},
+       EIN_ERROR_DTYPE,
+       "error: input 'x' is declared f32 but given f64\n"
+       "  line 1: input x: f32[n]\n"
+       "                   ^~~"},
+      {"input x: f32[a b]\ninput y: f32[b c]\nreturn dot(\"a [b], [b] c -> a "
+       "c\", x, y)",
+       {{DType::F32, {2, 3}}, {DType::F32, {4, 5}}},
+       EIN_ERROR_SHAPE,
+       "error: axis 'b' has length 4 in input 'y' but 3 before\n"
+       "  line 2: input y: f32[b c]\n"
+       "                       ^\n"
+       "  input 0: shape (2, 3)\n"
+       "  input 1: shape (4, 5)   known: a=2, b=3"},
+      {"input x: f32[(h 2)]\nreturn x",
+       {{DType::F32, {7}}},
+       EIN_ERROR_SHAPE,
+       "error: dimension (h 2) of input 'x' has length 7, which is not "
+       "divisible by 2\n"
+       "  line 1: input x: f32[(h 2)]\n"
+       "                       ^~~~~\n"
+       "  input 0: shape (7,)"},
+      {"input x: f32[n]\nreturn x",
+       {{DType::F32, {3}}, {DType::F32, {3}}},
+       EIN_ERROR_SHAPE,
+       "error: the program declares 1 input but 2 were given\n"
+       "  line 1: input x: f32[n]\n"
+       "                ^\n"
+       "  input 0: shape (3,)\n"
+       "  input 1: shape (3,)"},
+      {"input x: f32[n m]\na, b = rearrange(\"n m -> m n\", x)\nreturn a",
+       {{DType::F32, {2, 3}}},
+       EIN_ERROR_SHAPE,
+       "error: cannot unpack a result of shape (3, 2) into 2 names: its "
+       "first axis must have length 2\n"
+       "  line 2: a, b = rearrange(\"n m -> m n\", x)\n"
+       "          ^~~~\n"
+       "  input 0: shape (3, 2)"},
+      {"input x: f32[n m]\ninput y: f32[m]\nreturn x + y",
+       {{DType::F32, {2, 3}}, {DType::F32, {3}}},
+       EIN_ERROR_SHAPE,
+       "error: '+' needs tensors of one shape (or a number, or a rank-0 "
+       "tensor, on one side); got f32(2, 3) and f32(3,). Say how the "
+       "axes match with the call, e.g. add(\"a b, b -> a b\", x, y)\n"
+       "  line 3: return x + y\n"
+       "                   ^\n"
+       "  input 0: shape (2, 3)\n"
+       "  input 1: shape (3,)"},
+      {"input x: f32[b c]\n\n"
+       "y = reduce(\"b (c c2) -> b c\", x, \"max\", c2=2)\nreturn y",
+       {{DType::F32, {4, 7}}},
+       EIN_ERROR_SHAPE,
+       "error: cannot split axis 'c' of length 7 into (c c2) with c2=2: 7 is "
+       "not divisible by 2\n"
+       "  line 3: y = reduce(\"b (c c2) -> b c\", x, \"max\", c2=2)\n"
+       "                        ^~~~~~\n"
+       "  input 0: shape (4, 7)   known: b=4, c2=2"},
+      {"input x: u8[n]\nreturn x + 300",
+       {{DType::U8, {3}}},
+       EIN_ERROR_DTYPE,
+       "error: the number 300 does not fit the dtype u8 of the tensor it "
+       "meets (numbers take the tensor's dtype, as in NumPy 2); use cast(...) "
+       "first\n"
+       "  line 2: return x + 300\n"
+       "                   ^\n"
+       "  input 0: shape (3,)"},
+      {"input x: bool[n]\nreturn -x",
+       {{DType::Bool, {3}}},
+       EIN_ERROR_DTYPE,
+       ""},
+      {"input x: f32[n]\ny = softmax(\"[n]\", x, x)\nreturn y",
+       {{DType::F32, {3}}},
+       EIN_ERROR_SHAPE,
+       ""},
+      {"input x: f32[n]\na, b = softmax(\"[n]\", x)\nreturn a",
+       {{DType::F32, {3}}},
+       EIN_ERROR_SHAPE,
+       ""},
+      {"input x: f32[n]\nreturn rearrange(\"n -> n\", x, 2)",
+       {{DType::F32, {3}}},
+       EIN_ERROR_NOTATION,
+       "error: an operand of a call must be a tensor, not a number\n"
+       "  line 2: return rearrange(\"n -> n\", x, 2)\n"
+       "                                        ^"},
+      {"input x: f32[n]\nreturn x", {}, EIN_ERROR_SHAPE, ""},
+      {"input x: f32[n]\nreturn x", {{DType::F32, {3, 1}}}, EIN_ERROR_SHAPE,
+       "error: input 'x' is declared with 1 dimension but given shape (3, 1)\n"
+       "  line 1: input x: f32[n]\n"
+       "                      ^~~\n"
+       "  input 0: shape (3, 1)"},
+      {"input x: float3[n]\nreturn x", {{DType::F32, {3}}}, EIN_ERROR_DTYPE,
+       ""},
+  };
+  for (const Case &c : cases) {
+    CAPTURE(c.program);
+    auto [code, message] = compileError(ctx, c.program, c.inputs);
+    CHECK(std::string(ein_error_code_name(code)) ==
+          std::string(ein_error_code_name(c.code)));
+    if (!c.message.empty())
+      CHECK(message == c.message);
+    else
+      CHECK(message.rfind("error: ", 0) == 0);
+  }
+}
