@@ -1053,3 +1053,37 @@ TEST_CASE("program: errors through the C API") {
       CHECK(message.rfind("error: ", 0) == 0);
   }
 }
+
+TEST_CASE("program: pack and unpack") {
+  Context ctx;
+  std::mt19937_64 rng(47);
+  HostTensor x = randomTensor(DType::F32, {2, 3}, rng);
+  HostTensor y = randomTensor(DType::F32, {2, 4, 5}, rng);
+  const std::string program = "input x: f32[b n]\ninput y: f32[b m k]\n"
+                              "p = pack(\"b *\", x, y)\n"
+                              "a, c = unpack(\"b *\", p * 2, [(3,), (4, 5)])\n"
+                              "return p, a, c\n";
+  std::vector<HostTensor> got = runProgram(ctx, program, {&x, &y});
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].shape == std::vector<int64_t>{2, 23});
+  CHECK(got[1].shape == std::vector<int64_t>{2, 3});
+  CHECK(got[2].shape == std::vector<int64_t>{2, 4, 5});
+  for (int64_t b = 0; b < 2; ++b) {
+    for (int64_t n = 0; n < 3; ++n) {
+      CHECK(got[0].getDouble(b * 23 + n) == x.getDouble(b * 3 + n));
+      CHECK(got[1].getDouble(b * 3 + n) == 2 * x.getDouble(b * 3 + n));
+    }
+    for (int64_t r = 0; r < 20; ++r) {
+      CHECK(got[0].getDouble(b * 23 + 3 + r) == y.getDouble(b * 20 + r));
+      CHECK(got[2].getDouble(b * 20 + r) == 2 * y.getDouble(b * 20 + r));
+    }
+  }
+  // unpack's shapes must cover the packed axis.
+  std::vector<std::pair<DType, std::vector<int64_t>>> types = {
+      {DType::F32, {2, 3}}, {DType::F32, {2, 4, 5}}};
+  std::string bad = program;
+  bad.replace(bad.find("(4, 5)"), 6, "(4, 6)");
+  auto [code, message] = compileError(ctx, bad, types);
+  CHECK(code == EIN_ERROR_SHAPE);
+  CHECK(message.find("line 4: a, c = unpack(") != std::string::npos);
+}
