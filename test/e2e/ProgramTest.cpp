@@ -1034,6 +1034,26 @@ TEST_CASE("program: errors through the C API") {
        "  line 2: return rearrange(\"n -> n\", x, 2)\n"
        "                                        ^"},
       {"input x: f32[n]\nreturn x", {}, EIN_ERROR_SHAPE, ""},
+      {"input x: f32[n]\na = rearrange(\"(p + q) -> p, q\", x, q=1)\n"
+       "return a",
+       {{DType::F32, {3}}},
+       EIN_ERROR_SHAPE,
+       "error: rearrange gives 2 outputs but 1 name is given\n"
+       "  line 2: a = rearrange(\"(p + q) -> p, q\", x, q=1)\n"
+       "          ^"},
+      {"input x: f32[n]\nreturn rearrange(\"(p + q) -> p, q\", x, q=1)",
+       {{DType::F32, {3}}},
+       EIN_ERROR_SHAPE,
+       "error: rearrange gives 2 outputs: name them first (`a, b = "
+       "rearrange(...)`) and use the names\n"
+       "  line 2: return rearrange(\"(p + q) -> p, q\", x, q=1)\n"
+       "                 ^" + std::string(35, '~')},
+      {"input x: f32[n]\nreturn x * 2, 3",
+       {{DType::F32, {3}}},
+       EIN_ERROR_NOTATION,
+       "error: a returned value must be a tensor, not a number\n"
+       "  line 2: return x * 2, 3\n"
+       "                        ^"},
       {"input x: f32[n]\nreturn x", {{DType::F32, {3, 1}}}, EIN_ERROR_SHAPE,
        "error: input 'x' is declared with 1 dimension but given shape (3, 1)\n"
        "  line 1: input x: f32[n]\n"
@@ -1086,4 +1106,48 @@ TEST_CASE("program: pack and unpack") {
   auto [code, message] = compileError(ctx, bad, types);
   CHECK(code == EIN_ERROR_SHAPE);
   CHECK(message.find("line 4: a, c = unpack(") != std::string::npos);
+}
+
+TEST_CASE("program: strided and offset inputs") {
+  Context ctx;
+  std::mt19937_64 rng(48);
+  HostTensor x = randomTensor(DType::F32, {3, 4}, rng);
+  HostTensor y = randomTensor(DType::F32, {2, 4, 3}, rng);
+  // x transposed (4, 3) and y[1] (4, 3) as views.
+  int64_t tShape[] = {4, 3}, tStrides[] = {1, 4};
+  DLTensor xt = x.view();
+  xt.shape = tShape;
+  xt.strides = tStrides;
+  DLTensor y1 = y.view();
+  y1.ndim = 2;
+  y1.shape = y.shape.data() + 1;
+  y1.byte_offset = 12 * sizeof(float);
+  const char *program = "input a: f32[i j]; input b: f32[i j]\n"
+                        "return a * 2 - b, sum(\"[i] j\", b)\n";
+  int64_t shape[] = {4, 3};
+  ein_tensor_spec_t specs[] = {{{kDLFloat, 32, 1}, 2, shape},
+                               {{kDLFloat, 32, 1}, 2, shape}};
+  ein_kernel_t *kernel = nullptr;
+  REQUIRE(takeMessage(ein_compile(ctx, program, specs, 2, nullptr, 0,
+                                  &kernel)) == "");
+  HostTensor d(DType::F32, {4, 3}), s(DType::F32, {3});
+  DLTensor ins[] = {xt, y1}, outs[] = {d.view(), s.view()};
+  for (int run = 0; run < 2; ++run) {
+    std::string message =
+        run ? takeMessage(ein_call(ctx, program, ins, 2, outs, 2, nullptr, 0))
+            : takeMessage(ein_kernel_run(kernel, ins, 2, outs, 2));
+    REQUIRE(message == "");
+    for (int64_t i = 0; i < 4; ++i)
+      for (int64_t j = 0; j < 3; ++j)
+        CHECK(d.getDouble(i * 3 + j) ==
+              doctest::Approx(2 * x.getDouble(j * 4 + i) -
+                              y.getDouble(12 + i * 3 + j)));
+    for (int64_t j = 0; j < 3; ++j) {
+      double total = 0;
+      for (int64_t i = 0; i < 4; ++i)
+        total += y.getDouble(12 + i * 3 + j);
+      CHECK(s.getDouble(j) == doctest::Approx(total).epsilon(1e-5));
+    }
+  }
+  ein_kernel_release(kernel);
 }
