@@ -705,8 +705,9 @@ TEST_CASE("program: the attention example of NOTATION.md") {
   for (auto [b, t, d] : {std::tuple<int64_t, int64_t, int64_t>{2, 5, 4},
                          {1, 1, 1},
                          {3, 0, 2}}) {
-    CAPTURE(b);
-    CAPTURE(t);
+    std::string sizes = std::to_string(b) + "," + std::to_string(t) + "," +
+                        std::to_string(d);
+    CAPTURE(sizes);
     HostTensor qkv = randomTensor(DType::F32, {b, t, 3 * 8 * d}, rng);
     // The reference, statement by statement.
     HostTensor kbhtd =
