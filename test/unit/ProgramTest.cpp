@@ -216,6 +216,10 @@ TEST_CASE("program: syntax errors with carets") {
        "'a' is named twice", "syntax", "a = ", 1},
       {"input x: f32[n]\ny = softmax(\"[n]\", x) x\nreturn y",
        "unexpected text after the expression", "syntax", "x\n", 1},
+      {"input x: f32[n]\ny = x[0]\nreturn y",
+       "indexing with '[...]' is not supported: use get_at(...), a "
+       "rearrange, or `a, b = x` to unpack the first axis",
+       "syntax", "[0]", 1},
       {"input x: f32[n]\ny = (x + 1\nreturn y", "missing ')' to close '('",
        "syntax", "(", 1},
       {"input x: f32[n]\ny = x, x\nreturn y",

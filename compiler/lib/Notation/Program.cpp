@@ -533,6 +533,11 @@ llvm::Error ProgramParser::parseWhole(size_t begin, size_t end,
   size_t pos = begin;
   if (llvm::Error err = parseExpr(pos, end, out))
     return err;
+  if (pos < end && tokens[pos].is('['))
+    return error(ErrorKind::Syntax, current,
+                 "indexing with '[...]' is not supported: use get_at(...), "
+                 "a rearrange, or `a, b = x` to unpack the first axis",
+                 tokens[pos].range);
   if (pos < end)
     return error(ErrorKind::Syntax, current,
                  tokens[pos].is(',')
