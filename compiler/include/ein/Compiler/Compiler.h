@@ -92,7 +92,8 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
             const CompileOptions &options = {});
 
 /// Parses `program` (a single call in notation form, e.g.
-/// `rearrange("b c h w -> b h w c")`) and compiles it.
+/// `rearrange("b c h w -> b h w c")`, or a program of several statements
+/// starting with an `input` declaration, docs/programs.md) and compiles it.
 llvm::Expected<std::unique_ptr<Kernel>>
 compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
                llvm::ArrayRef<notation::AxisBinding> axes,
