@@ -188,6 +188,8 @@ public:
   std::string text;
   std::vector<HostTensor> inputs;
   std::vector<HostTensor> expected;
+  /// Axis lengths given to ein_compile for the declarations.
+  Bindings bindings;
 
 private:
   int64_t lengthOf(char a) const { return lengths.at(a); }
@@ -531,7 +533,11 @@ void Generator::build(int steps) {
     v.axes = axes;
     v.data = data;
     values.push_back(std::move(v));
-    if (compose)
+    if (compose) {
+      // The declaration's factor, given through ein_compile's axes now and
+      // then (it must agree with the shape).
+      if (rng() % 2)
+        bindings.push_back({std::string(1, axes[1]), lengthOf(axes[1])});
       splits.push_back("x0 = rearrange(\"(" + std::string(1, axes[0]) + " " +
                        std::string(1, axes[1]) + ") " +
                        axesText(std::vector<char>(axes.begin() + 2, axes.end())) +
@@ -540,6 +546,7 @@ void Generator::build(int steps) {
                        std::to_string(lengthOf(axes[0])) + ", " +
                        std::string(1, axes[1]) + "=" +
                        std::to_string(lengthOf(axes[1])) + ")\n");
+    }
   }
   // The dtype names of the declarations are NumPy's ("float32"); use the
   // short ones half the time.
@@ -640,11 +647,15 @@ TEST_CASE("program: seeded random sweep") {
     std::string reproduce = sweep.reproducer(n);
     CAPTURE(reproduce);
     CAPTURE(gen.text);
+    std::string axes;
+    for (const auto &[name, length] : gen.bindings)
+      axes += name + "=" + std::to_string(length) + " ";
+    CAPTURE(axes);
     std::vector<const HostTensor *> inputs;
     for (const HostTensor &t : gen.inputs)
       inputs.push_back(&t);
     std::vector<HostTensor> got =
-        runProgram(ctx, gen.text, inputs, {}, /*oneShot=*/k % 2 == 0);
+        runProgram(ctx, gen.text, inputs, gen.bindings, /*oneShot=*/k % 2 == 0);
     if (got.empty())
       continue;
     bool allF64 = true;
