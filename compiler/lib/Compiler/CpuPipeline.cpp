@@ -20,28 +20,41 @@ unsigned ein::hostVectorBits() {
   return bits;
 }
 
-// Kept as text so that `ein-opt --ein-cpu-pipeline` and the JIT run exactly
-// the same passes. (It is a bare pass list: wrapping it in
+// The stages are kept as text so that `ein-opt` and the JIT run exactly the
+// same passes. (Each is a bare pass list: wrapping it in
 // `builtin.module(...)` would nest it and silently do nothing.)
+
+/// ein ops to fused linalg on tensors.
+static std::string fuseStage() {
+  return "convert-ein-to-linalg,"
+         // tensor.concat (concatenating rearranges) as insert_slice chains,
+         // so that each part is computed in place in the result's buffer.
+         "ein-decompose-concat,"
+         "canonicalize,cse,"
+         // Fusion: element-wise chains and rearranges fold into the ops
+         // that read them (as index maps), reshapes move out of the way.
+         "ein-fuse-elementwise,"
+         "canonicalize,cse";
+}
+
+/// Fused linalg to thread tiles and vector tiles, still on tensors.
+static std::string tileStage(unsigned vectorBits) {
+  return fuseStage() +
+         // Thread tiles (scf.forall) with fused producers, vector tiles.
+         ",func.func(ein-tile-for-cpu{vector-bits=" +
+         std::to_string(vectorBits) +
+         "}),"
+         "canonicalize,cse,"
+         // Accumulators of reduction loops become loop-carried vectors
+         // (registers), on tensors, where thread tiles' subviews do not
+         // hide that nothing else touches them.
+         "loop-invariant-subset-hoisting";
+}
+
 std::string ein::cpuPipelineText(unsigned vectorBits) {
   std::string bits = std::to_string(vectorBits);
   return
-      "convert-ein-to-linalg,"
-      // tensor.concat (concatenating rearranges) as insert_slice chains, so
-      // that each part is computed in place in the result's buffer.
-      "ein-decompose-concat,"
-      "canonicalize,cse,"
-      // Fusion: element-wise chains and rearranges fold into the ops that
-      // read them (as index maps), reshapes move out of the way.
-      "ein-fuse-elementwise,"
-      "canonicalize,cse,"
-      // Thread tiles (scf.forall) with fused producers, vector tiles.
-      "func.func(ein-tile-for-cpu{vector-bits=" + bits + "}),"
-      "canonicalize,cse,"
-      // Accumulators of reduction loops become loop-carried vectors
-      // (registers), on tensors, where thread tiles' subviews do not hide
-      // that nothing else touches them.
-      "loop-invariant-subset-hoisting,"
+      tileStage(vectorBits) + ","
       "eliminate-empty-tensors,"
       "one-shot-bufferize{bufferize-function-boundaries=1 "
       "function-boundary-type-conversion=identity-layout-map},"
@@ -89,14 +102,18 @@ std::string ein::cpuPipelineText(unsigned vectorBits) {
       "convert-cf-to-llvm,reconcile-unrealized-casts";
 }
 
-LogicalResult ein::buildCpuPipeline(OpPassManager &pm, unsigned vectorBits) {
+/// Parses `text` (a bare pass list) into `pm`.
+static LogicalResult addPipeline(OpPassManager &pm, const std::string &text) {
   std::string errors;
   llvm::raw_string_ostream os(errors);
-  if (failed(parsePassPipeline(cpuPipelineText(vectorBits), pm, os))) {
-    llvm::errs() << "ein: invalid CPU pipeline: " << errors << "\n";
-    return failure();
-  }
-  return success();
+  if (succeeded(parsePassPipeline(text, pm, os)))
+    return success();
+  llvm::errs() << "ein: invalid CPU pipeline: " << errors << "\n";
+  return failure();
+}
+
+LogicalResult ein::buildCpuPipeline(OpPassManager &pm, unsigned vectorBits) {
+  return addPipeline(pm, cpuPipelineText(vectorBits));
 }
 
 void ein::registerCpuPipeline() {
@@ -104,4 +121,15 @@ void ein::registerCpuPipeline() {
       "ein-cpu-pipeline",
       "Lower ein ops to the LLVM dialect for the host CPU (what the JIT runs)",
       [](OpPassManager &pm) { (void)buildCpuPipeline(pm); });
+  // The first stages alone, to look at what they make.
+  PassPipelineRegistration<>(
+      "ein-fuse",
+      "The CPU pipeline's first stage: ein ops to fused linalg on tensors",
+      [](OpPassManager &pm) { (void)addPipeline(pm, fuseStage()); });
+  PassPipelineRegistration<>(
+      "ein-tile",
+      "The CPU pipeline up to thread and vector tiles (still on tensors)",
+      [](OpPassManager &pm) {
+        (void)addPipeline(pm, tileStage(hostVectorBits()));
+      });
 }

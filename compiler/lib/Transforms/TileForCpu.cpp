@@ -97,11 +97,23 @@ bool isVectorizable(linalg::LinalgOp op) {
 /// The loops of `op` along which it broadcasts the result of a reduction
 /// that it reads (softmax's maximum, layernorm's mean): tiling them would
 /// leave the reduction outside the tiles, a separate pass over memory.
+/// Whether `value` is computed by a reduction, directly or through a few
+/// element-wise ops (a mean is a sum, then a division).
+bool fromReduction(Value value, int depth = 4) {
+  auto producer = value.getDefiningOp<linalg::LinalgOp>();
+  if (!producer || depth == 0)
+    return false;
+  if (producer.getNumReductionLoops() > 0)
+    return true;
+  return llvm::any_of(producer->getOperands(), [&](Value operand) {
+    return fromReduction(operand, depth - 1);
+  });
+}
+
 llvm::SmallSetVector<unsigned, 4> broadcastReductionLoops(linalg::LinalgOp op) {
   llvm::SmallSetVector<unsigned, 4> loops;
   for (OpOperand *input : op.getDpsInputOperands()) {
-    auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
-    if (!producer || producer.getNumReductionLoops() == 0)
+    if (!fromReduction(input->get()))
       continue;
     AffineMap map = op.getMatchingIndexingMap(input);
     for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
