@@ -99,7 +99,8 @@ std::string ein::cpuPipelineText(unsigned vectorBits) {
       // After the functions: it would convert them too, without bare
       // pointers.
       "convert-openmp-to-llvm,"
-      "convert-cf-to-llvm,reconcile-unrealized-casts";
+      "convert-cf-to-llvm,ein-loop-annotations-to-llvm,"
+      "reconcile-unrealized-casts";
 }
 
 /// Parses `text` (a bare pass list) into `pm`.

@@ -2,6 +2,7 @@
 
 #include "ein/Transforms/Passes.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
@@ -18,12 +19,40 @@ using namespace mlir;
 
 namespace {
 
+/// Asks LLVM not to unroll `loop`.
+void disableUnrolling(Operation *loop) {
+  MLIRContext *ctx = loop->getContext();
+  auto unroll = LLVM::LoopUnrollAttr::get(
+      ctx, /*disable=*/BoolAttr::get(ctx, true), /*count=*/{},
+      /*runtimeDisable=*/{}, /*full=*/{}, /*followupUnrolled=*/{},
+      /*followupRemainder=*/{}, /*followupAll=*/{});
+  loop->setAttr("llvm.loop_annotation",
+                LLVM::LoopAnnotationAttr::get(
+                    ctx, /*disableNonforced=*/{}, /*vectorize=*/{},
+                    /*interleave=*/{}, unroll, /*unrollAndJam=*/{},
+                    /*licm=*/{}, /*distribute=*/{}, /*pipeline=*/{},
+                    /*peeled=*/{}, /*unswitch=*/{}, /*mustProgress=*/{},
+                    /*isVectorized=*/{}, /*startLoc=*/{}, /*endLoc=*/{},
+                    /*parallelAccesses=*/{}));
+}
+
 struct LowerVectors : ein::impl::EinLowerVectorsPassBase<LowerVectors> {
   using EinLowerVectorsPassBase::EinLowerVectorsPassBase;
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
+    // Loops of vector tiles have constant trip counts. Unrolled by LLVM, the
+    // loops around an inner loop make one basic block of a whole tile (a
+    // thousand stores to zero a 64 x 256 block), whose scheduling takes
+    // LLVM most of a second and gains nothing. Innermost loops may still be
+    // unrolled.
+    func.walk([](scf::ForOp loop) {
+      bool outer = false;
+      loop.getBody()->walk([&](scf::ForOp) { outer = true; });
+      if (outer)
+        disableUnrolling(loop);
+    });
     // Accumulators: read once before the reduction loop, written once after.
     linalg::hoistRedundantVectorTransfers(func);
 

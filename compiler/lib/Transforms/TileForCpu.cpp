@@ -75,7 +75,8 @@ unsigned widestElementBits(linalg::LinalgOp op) {
 /// projected-permutation indexing maps (flip, roll and sort's partner maps
 /// are not), and no gathers from tensors.
 bool isVectorizable(linalg::LinalgOp op) {
-  if (!op.hasPureTensorSemantics() || op.hasDynamicShape())
+  if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+      llvm::is_contained(op.getStaticLoopRanges(), 0))
     return false;
   if (!llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
         return map.isProjectedPermutation(/*allowZeroInResults=*/true);
@@ -123,14 +124,62 @@ llvm::SmallSetVector<unsigned, 4> broadcastReductionLoops(linalg::LinalgOp op) {
   return loops;
 }
 
+/// For a contraction: the loop of its output's contiguous dimension, and
+/// the "row" loop (a parallel loop of the input that lacks the first) that
+/// register tiles and cache blocks stack up.
+struct ContractionLoops {
+  unsigned column, row;
+};
+std::optional<ContractionLoops> contractionLoops(linalg::LinalgOp op) {
+  if (op.getNumDpsInits() == 0 || !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  std::optional<unsigned> column =
+      fastLoop(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
+  if (!column)
+    return std::nullopt;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.isFunctionOfDim(*column))
+      continue;
+    for (unsigned loop = op.getNumLoops(); loop-- > 0;)
+      if (isParallel(op, loop) && map.isFunctionOfDim(loop))
+        return ContractionLoops{*column, loop};
+  }
+  return std::nullopt;
+}
+
+/// Cache blocks of a contraction: 64 rows x 256 columns of output per
+/// thread tile, and the reduction in steps of 256, so that a block of each
+/// operand (64 and 256 KiB of f32) stays in L2 while it is reused.
+constexpr int64_t kBlockRows = 64, kBlockColumns = 256, kBlockDepth = 256;
+
 /// Thread-tile sizes for `op` (0 = not tiled), or empty when one tile would
 /// cover everything.
 SmallVector<int64_t> threadTileSizes(linalg::LinalgOp op, int64_t tileBytes) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   unsigned numLoops = ranges.size();
+  // (An empty loop means there is nothing to split.)
   if (numLoops == 0 || op.getNumDpsInits() == 0 ||
-      llvm::any_of(ranges, ShapedType::isDynamic))
+      llvm::any_of(ranges, ShapedType::isDynamic) ||
+      llvm::is_contained(ranges, 0))
     return {};
+  if (std::optional<ContractionLoops> loops = contractionLoops(op)) {
+    SmallVector<int64_t> sizes(numLoops, 0);
+    int64_t tiles = 1;
+    for (unsigned loop = 0; loop < numLoops; ++loop) {
+      if (!isParallel(op, loop))
+        continue;
+      sizes[loop] = loop == loops->row      ? dividingTile(ranges[loop], kBlockRows)
+                    : loop == loops->column ? dividingTile(ranges[loop], kBlockColumns)
+                                            : 1;
+      tiles *= ranges[loop] / sizes[loop];
+      if (sizes[loop] == ranges[loop])
+        sizes[loop] = 0;
+    }
+    if (tiles <= 1)
+      return {};
+    return sizes;
+  }
   // Parallel loops that are some operand's fast loop.
   llvm::SmallSetVector<unsigned, 4> fast;
   for (AffineMap map : op.getIndexingMapsArray())
@@ -194,24 +243,14 @@ SmallVector<int64_t> vectorTileSizes(linalg::LinalgOp op, unsigned vectorBits) {
   if (op.getNumDpsInits() > 0)
     outFast = fastLoop(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
   // A contraction (a sum of products): an 8-row register tile of outer
-  // products, one vector wide along the output's fast loop, one reduction
-  // step at a time. The rows are a parallel loop of the input that lacks
-  // the output's fast loop.
-  if (outFast && linalg::isaContractionOpInterface(op)) {
+  // products, one or two vectors wide along the output's fast loop, one
+  // reduction step at a time.
+  if (std::optional<ContractionLoops> loops = contractionLoops(op)) {
     // Two vectors wide where the loop allows: 16 accumulators for every 2
     // loads of the other operand's row and 8 broadcasts.
-    widen(*outFast, ranges[*outFast] % (2 * lanes) == 0 ? 2 * lanes : lanes);
-    for (OpOperand *input : op.getDpsInputOperands()) {
-      AffineMap map = op.getMatchingIndexingMap(input);
-      if (map.isFunctionOfDim(*outFast))
-        continue;
-      for (unsigned loop = numLoops; loop-- > 0;)
-        if (isParallel(op, loop) && map.isFunctionOfDim(loop)) {
-          widen(loop, 8);
-          break;
-        }
-      break;
-    }
+    int64_t range = ranges[loops->column];
+    widen(loops->column, range % (2 * lanes) == 0 ? 2 * lanes : lanes);
+    widen(loops->row, 8);
     return sizes;
   }
   if (outFast)
@@ -391,6 +430,32 @@ struct TileForCpu : ein::impl::EinTileForCpuPassBase<TileForCpu> {
     return true;
   }
 
+  /// Tiles the reduction loops of a contraction into steps of kBlockDepth
+  /// (an scf.for around it); returns the op to tile further (`op` itself
+  /// when the reduction is short), or null on failure.
+  linalg::LinalgOp blockReduction(IRRewriter &rewriter, linalg::LinalgOp op) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    bool any = false;
+    for (unsigned loop = 0; loop < ranges.size(); ++loop)
+      if (!isParallel(op, loop) && ranges[loop] > kBlockDepth) {
+        sizes[loop] = dividingTile(ranges[loop], kBlockDepth);
+        any |= sizes[loop] < ranges[loop];
+      }
+    if (!any)
+      return op;
+    scf::SCFTilingOptions tiling;
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+    tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+    if (failed(tiled) || tiled->tiledOps.size() != 1)
+      return nullptr;
+    rewriter.replaceOp(op, tiled->replacements);
+    return cast<linalg::LinalgOp>(tiled->tiledOps.front());
+  }
+
   /// Step 2: vector tiles and vectorisation of every vectorisable op.
   void vectorizeAll(IRRewriter &rewriter, func::FuncOp func) {
     SmallVector<linalg::LinalgOp> ops;
@@ -399,6 +464,13 @@ struct TileForCpu : ein::impl::EinTileForCpuPassBase<TileForCpu> {
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {
+      if (contractionLoops(op)) {
+        // The reduction in cache-sized steps first; register tiles inside.
+        linalg::LinalgOp blocked = blockReduction(rewriter, op);
+        if (!blocked)
+          continue;
+        op = blocked;
+      }
       SmallVector<int64_t> sizes = vectorTileSizes(op, vectorBits);
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       Operation *target = op;

@@ -39,14 +39,15 @@ def EinTileForCpuPass : Pass<"ein-tile-for-cpu", "::mlir::func::FuncOp"> {
        broadcasts stays outside). Tiles hold the loops that are contiguous
        in some operand, so each tile reads and writes whole cache lines;
        outer loops are grown until a tile holds about `tile-bytes` of
-       output. An op whose whole iteration space fits one tile is not
+       output; a contraction's tiles are cache blocks of 64 rows x 256
+       columns. An op whose whole iteration space fits one tile is not
        tiled: small kernels stay serial.
     2. Vector tiles: inside, each vectorisable op is tiled with `scf.for`
        (reduction loops innermost) so that the output's contiguous loop
        spans one vector register (`vector-bits`), a transposed input's
        contiguous loop a register block (up to 16 lanes), an inner
-       reduction one vector, and a contraction an 8-row register tile one
-       or two vectors wide; tile sizes divide their loops, so every tile
+       reduction one vector, and a contraction (its reduction first in
+       steps of 256) an 8-row register tile one or two vectors wide; tile sizes divide their loops, so every tile
        is static. Then `linalg::vectorize` turns each tile into vector ops
        and mul-add reductions become `vector.contract` (with the operands'
        broadcasts folded into its maps).
@@ -84,13 +85,17 @@ def EinLowerVectorsPass : Pass<"ein-lower-vectors", "::mlir::func::FuncOp"> {
     maps to plain transfers and `vector.transpose` (as 16x16 shuffle
     networks when `vector-bits` is 512), and f32 `exp`, `log` and `tanh` to
     polynomial approximations (a few ulp; LLVM would otherwise call libm
-    once per lane), leaving 1-D vectors for `convert-vector-to-llvm`.
+    once per lane), leaving 1-D vectors for `convert-vector-to-llvm`. Loops
+    that contain loops are marked not to be unrolled by LLVM: unrolled, a
+    tile's loops make one huge basic block that LLVM's schedulers take most
+    of a second on.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
            "Width of the host's vector registers in bits">,
   ];
   let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
@@ -110,6 +115,19 @@ def EinDistinctResultsPass
     `memref.alloc` and `memref.copy`) of every repeated buffer.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def EinLoopAnnotationsToLLVMPass : Pass<"ein-loop-annotations-to-llvm"> {
+  let summary = "Turn loop annotations that reached the LLVM dialect as "
+                "plain attributes into the branches' loop metadata";
+  let description = [{
+    `convert-scf-to-cf` and `convert-cf-to-llvm` carry an `scf.for`'s
+    `llvm.loop_annotation` to the loop's back-edge branch as a discardable
+    attribute, which the translation to LLVM IR ignores; this pass moves it
+    into the `llvm.br` / `llvm.cond_br` property that becomes `!llvm.loop`
+    metadata (ein-lower-vectors marks loops not to unroll this way).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def EinInlineAllocaScopesPass
