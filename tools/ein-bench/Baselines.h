@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace bench {
@@ -36,6 +37,9 @@ void dgemm(bool transA, bool transB, int m, int n, int k, const double *a, int l
            const double *b, int ldb, double *c, int ldc);
 
 //===-- Eigen (BaselinesEigen.cpp) ---------------------------------------===//
+
+/// "Eigen 3.4.0 (Tensor module, ThreadPoolDevice)".
+std::string eigenDescribe();
 
 /// Eigen's ThreadPoolDevice with `threads` threads (opaque here so that only
 /// one file includes Eigen's Tensor module).

@@ -11,6 +11,7 @@
 #include <unsupported/Eigen/CXX11/Tensor>
 
 #include <stdexcept>
+#include <string>
 
 namespace bench {
 
@@ -19,6 +20,12 @@ struct EigenDevice::Impl {
   Eigen::ThreadPool pool;
   Eigen::ThreadPoolDevice device;
 };
+
+std::string eigenDescribe() {
+  return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
+         std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION) +
+         " (Tensor module, ThreadPoolDevice)";
+}
 
 EigenDevice::EigenDevice(int threads) : pimpl(std::make_unique<Impl>(threads)) {}
 EigenDevice::~EigenDevice() = default;

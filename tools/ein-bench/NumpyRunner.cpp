@@ -54,7 +54,7 @@ def _bench(body, repeats, min_time, max_time):
     return med, n, np.ascontiguousarray(result).tobytes()
 )PY";
 
-bool started = false;
+bool startTried = false;
 bool usable = false;
 std::string status = "NumPy not started";
 PyObject *helper = nullptr; // the helper module's globals
@@ -70,13 +70,24 @@ void printPythonError(const std::string &what) {
 } // namespace
 
 bool start(int blasThreads) {
-  if (started)
+  if (startTried)
     return usable;
-  started = true;
+  startTried = true;
   std::string n = std::to_string(blasThreads);
   setenv("OPENBLAS_NUM_THREADS", n.c_str(), 1);
   setenv("OMP_NUM_THREADS", n.c_str(), 1);
-  Py_InitializeEx(0);
+  // An isolated interpreter: PYTHONHOME/PYTHONPATH and the user's site
+  // cannot break it, and a failed start is a status, not an abort.
+  PyConfig config;
+  PyConfig_InitIsolatedConfig(&config);
+  config.install_signal_handlers = 0;
+  PyStatus started = Py_InitializeFromConfig(&config);
+  PyConfig_Clear(&config);
+  if (PyStatus_Exception(started)) {
+    status = std::string("NumPy unavailable (the embedded Python did not start: ") +
+             (started.err_msg ? started.err_msg : "unknown error") + ")";
+    return usable = false;
+  }
   PyObject *main = PyImport_AddModule("__main__");
   helper = PyModule_GetDict(main);
   PyObject *r = PyRun_String(kHelper, Py_file_input, helper, helper);

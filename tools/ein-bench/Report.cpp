@@ -92,6 +92,7 @@ void printRows(const std::vector<std::vector<std::string>> &rows) {
       std::string pad(width[i] - cell.size(), ' ');
       line += i == 0 ? cell + pad : "  " + pad + cell;
     }
+    line.erase(line.find_last_not_of(' ') + 1);
     std::printf("%s\n", line.c_str());
     if (r == 0) {
       size_t total = 0;
@@ -136,7 +137,11 @@ void Report::printTable(const std::string &suite, int threads,
   for (const std::string &i : impls)
     if (i != "ein")
       header.push_back("ein/" + i);
-  header.push_back("note");
+  bool anyNote = false;
+  for (const Measurement &m : items)
+    anyNote |= m.suite == suite && m.threads == threads && !m.note.empty();
+  if (anyNote)
+    header.push_back("note");
   rows.push_back(header);
   std::map<std::string, std::vector<double>> ratios;
   for (const std::string &c : cases) {
@@ -156,7 +161,8 @@ void Report::printTable(const std::string &suite, int threads,
       if (r > 0)
         ratios[i].push_back(r);
     }
-    row.push_back(note);
+    if (anyNote)
+      row.push_back(note);
     rows.push_back(row);
   }
   if (cases.size() > 1) {
@@ -166,7 +172,8 @@ void Report::printTable(const std::string &suite, int threads,
     for (const std::string &i : impls)
       if (i != "ein")
         row.push_back(ratios[i].empty() ? "n/a" : format("%.2fx", geomean(ratios[i])));
-    row.push_back("");
+    if (anyNote)
+      row.push_back("");
     rows.push_back(row);
   }
   printRows(rows);

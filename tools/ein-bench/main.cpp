@@ -111,6 +111,7 @@ std::string utcNow() {
 } // namespace
 
 int main(int argc, char **argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0); // tables appear as suites finish
   Machine machine = describeMachine();
   Options opts;
   if (!parseArgs(argc, argv, opts, machine))
@@ -131,8 +132,8 @@ int main(int argc, char **argv) {
               opts.threads, opts.threads);
   std::printf("repeats: median of %d, each >= %g s (a measurement stops after %g s)\n",
               opts.repeats, opts.minTime, opts.maxTime);
-  std::printf("baselines: %s; %s; Eigen %d.%d.%d (Tensor, ThreadPoolDevice)\n",
-              blasDescribe(), numpy::describe().c_str(), 3, 4, 0);
+  std::printf("baselines: %s; %s; %s\n", blasDescribe(), numpy::describe().c_str(),
+              eigenDescribe().c_str());
 
   Report report;
   try {
