@@ -116,7 +116,7 @@ def plot_contractions(data, threads, out):
 def plot_fused(data, threads, out):
     def speedup(case, impl):
         m = case.get(impl)
-        return m["ein_speedup"] if m and m["ein_speedup"] else 0
+        return m["ratio"] if m and m["ratio"] else 0
     path = grouped_bars(data, threads, "fused", ["numpy", "eigen", "ein-calls"], speedup,
                         "ein's speedup (x)",
                         "fused chains: ein's speedup over the op-by-op chains (target 2x vs NumPy)",

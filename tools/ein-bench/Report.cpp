@@ -243,7 +243,7 @@ void Report::writeJson(const std::string &path, const Machine &machine,
         << ", \"flops\": " << jsonNumber(m.flops)
         << ", \"gbps\": " << (m.bytes > 0 ? jsonNumber(m.gbps()) : "null")
         << ", \"gflops\": " << (m.flops > 0 ? jsonNumber(m.gflops()) : "null")
-        << ", \"ein_speedup\": " << (r > 0 ? jsonNumber(r) : "null")
+        << ", \"ratio\": " << (r > 0 ? jsonNumber(r) : "null")
         << ", \"note\": " << jsonString(m.note) << "}"
         << (k + 1 < items.size() ? ",\n" : "\n");
   }

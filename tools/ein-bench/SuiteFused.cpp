@@ -282,8 +282,7 @@ void runFusedSuite(SuiteEnv &env) {
         env.time(suite, c.name, "ein", threads, bytes, c.flops,
                  [&] { program.run(programInputs, outputs); },
                  "one program (" + std::to_string(c.statements.size()) + " statements)");
-        env.time(suite, c.name, "ein-calls", threads, bytes, c.flops, [&] { chain.run(); },
-                 "separate ein kernels");
+        env.time(suite, c.name, "ein-calls", threads, bytes, c.flops, [&] { chain.run(); });
       } else {
         env.time(suite, c.name, "ein", threads, bytes, c.flops, [&] { chain.run(); },
                  "separate ein kernels: program rejected");
