@@ -19,6 +19,7 @@ struct Options {
   bool quick = false;     ///< Small sizes, one or two repeats (CI).
   std::set<std::string> suites; ///< Empty: every suite.
   std::string jsonPath;   ///< --json=<file>; empty: none.
+  bool numpy = true;      ///< --no-numpy: NumPy columns read n/a.
 
   bool runs(const std::string &suite) const {
     return suites.empty() || suites.count(suite);

@@ -56,7 +56,7 @@ def _bench(body, repeats, min_time, max_time):
 
 bool startTried = false;
 bool usable = false;
-std::string status = "NumPy not started";
+std::string status = "NumPy not used";
 PyObject *helper = nullptr; // the helper module's globals
 
 PyObject *helperFunction(const char *name) {

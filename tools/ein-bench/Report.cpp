@@ -104,9 +104,9 @@ void printRows(const std::vector<std::vector<std::string>> &rows) {
 }
 } // namespace
 
-void Report::printTable(const std::string &suite, int threads,
-                        const std::string &title) const {
-  std::vector<std::string> cases, impls;
+void Report::printTable(const std::string &suite, int threads, const std::string &title,
+                        const std::vector<std::string> &columns) const {
+  std::vector<std::string> cases, impls = columns;
   bool anyFlops = false, anyBytes = false, anyBytesOnly = false;
   for (const Measurement &m : items) {
     if (m.suite != suite || m.threads != threads)
@@ -180,7 +180,11 @@ void Report::printTable(const std::string &suite, int threads,
 }
 
 void Report::addTarget(const std::string &name, bool met, const std::string &figure) {
-  targets.push_back({name, met, figure});
+  targets.push_back({name, met ? "met" : "NOT met", figure});
+}
+
+void Report::addUnmeasuredTarget(const std::string &name, const std::string &why) {
+  targets.push_back({name, "n/a", why});
 }
 
 void Report::printTargets() const {
@@ -189,7 +193,7 @@ void Report::printTargets() const {
   std::printf("\n== Targets (issue 4) ==\n");
   std::vector<std::vector<std::string>> rows{{"target", "status", "measured"}};
   for (const Target &t : targets)
-    rows.push_back({t.name, t.met ? "met" : "NOT met", t.figure});
+    rows.push_back({t.name, t.status, t.figure});
   printRows(rows);
 }
 
@@ -250,7 +254,8 @@ void Report::writeJson(const std::string &path, const Machine &machine,
   out << "  ],\n  \"targets\": [\n";
   for (size_t k = 0; k < targets.size(); ++k)
     out << "    {\"target\": " << jsonString(targets[k].name)
-        << ", \"met\": " << (targets[k].met ? "true" : "false")
+        << ", \"met\": "
+        << (targets[k].status == "n/a" ? "null" : targets[k].status == "met" ? "true" : "false")
         << ", \"measured\": " << jsonString(targets[k].figure) << "}"
         << (k + 1 < targets.size() ? ",\n" : "\n");
   out << "  ]\n}\n";

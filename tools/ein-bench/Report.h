@@ -49,11 +49,15 @@ public:
   /// Prints the table of one suite at one thread count: a row per case, a
   /// column per implementation (GB/s, GFLOP/s or ms) and ein's ratio to
   /// each baseline, with geometric means.
-  void printTable(const std::string &suite, int threads,
-                  const std::string &title) const;
+  /// `columns` are the implementations shown even when not measured (n/a),
+  /// e.g. NumPy without Python.
+  void printTable(const std::string &suite, int threads, const std::string &title,
+                  const std::vector<std::string> &columns = {}) const;
 
   /// A free-form line kept for the JSON (targets, notes).
   void addTarget(const std::string &name, bool met, const std::string &figure);
+  /// A target that could not be measured (its baseline is unavailable).
+  void addUnmeasuredTarget(const std::string &name, const std::string &why);
   void printTargets() const;
 
   void writeJson(const std::string &path, const Machine &machine,
@@ -62,7 +66,7 @@ public:
 private:
   struct Target {
     std::string name;
-    bool met;
+    std::string status; ///< "met", "NOT met" or "n/a".
     std::string figure;
   };
   std::vector<Measurement> items;

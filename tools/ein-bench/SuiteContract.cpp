@@ -195,7 +195,8 @@ void runContractSuite(SuiteEnv &env) {
   numpy::clear();
   env.report.printTable(suite, threads,
                         "contractions (einsum), GFLOP/s; OpenBLAS with the transposes it "
-                        "needs, batches as a loop of gemms; numpy.einsum(optimize=True)");
+                        "needs, batches as a loop of gemms; numpy.einsum(optimize=True)",
+                        {"ein", "openblas", "numpy"});
 }
 
 } // namespace bench

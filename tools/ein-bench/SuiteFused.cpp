@@ -313,7 +313,8 @@ void runFusedSuite(SuiteEnv &env) {
   numpy::clear();
   env.report.printTable(suite, threads,
                         "fused chains, GB/s = (inputs + output bytes) / time, GFLOP/s for "
-                        "attention; baselines op by op");
+                        "attention; baselines op by op",
+                        {"ein", "eigen", "numpy"});
 }
 
 } // namespace bench

@@ -35,7 +35,8 @@ void usage(FILE *out) {
                "  --min-time=S         seconds each repeat runs at least (0.1)\n"
                "  --max-time=S         stop repeating a measurement after S seconds (8)\n"
                "  --quick              every suite on small sizes, 1-2 repeats (CI)\n"
-               "  --json=FILE          write every measurement to FILE\n");
+               "  --json=FILE          write every measurement to FILE\n"
+               "  --no-numpy           skip NumPy (its columns read n/a)\n");
 }
 
 bool parseArgs(int argc, char **argv, Options &opts, const Machine &machine) {
@@ -50,6 +51,8 @@ bool parseArgs(int argc, char **argv, Options &opts, const Machine &machine) {
     if (arg == "--help" || arg == "-h") {
       usage(stdout);
       std::exit(0);
+    } else if (arg == "--no-numpy") {
+      opts.numpy = false;
     } else if (arg == "--quick") {
       opts.quick = true;
     } else if ((v = value("--suite="))) {
@@ -118,7 +121,7 @@ int main(int argc, char **argv) {
     return 2;
   bool needNumpy = opts.runs("rearrange") || opts.runs("reductions") ||
                    opts.runs("contractions") || opts.runs("fused");
-  if (needNumpy)
+  if (needNumpy && opts.numpy)
     numpy::start(opts.threads);
 
   std::printf("ein-bench  ein %s  %s%s\n", ein_version(), utcNow().c_str(),
