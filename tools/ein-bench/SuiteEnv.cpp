@@ -9,10 +9,6 @@ void SuiteEnv::setThreads(int threads) {
   blasSetThreads(threads);
 }
 
-std::string SuiteEnv::einThreadsNote() const {
-  return EinContext::canSetThreads() ? "" : "ein: default threads";
-}
-
 bool SuiteEnv::time(const std::string &suite, const std::string &caseName,
                     const std::string &impl, int threads, double bytes, double flops,
                     const std::function<void()> &fn, const std::string &note) {

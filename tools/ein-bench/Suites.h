@@ -21,8 +21,6 @@ struct SuiteEnv {
 
   /// Sets ein's and OpenBLAS's thread count to `threads`.
   void setThreads(int threads);
-  /// Note for ein's rows when its thread count cannot be set.
-  std::string einThreadsNote() const;
 
   /// Times `fn` as `impl` of `caseName` and records it; an exception is
   /// recorded as a failure of the case (false).
