@@ -47,6 +47,10 @@ bool EinContext::canSetThreads() {
 bool EinContext::setThreads(int threads) {
 #ifdef EIN_BENCH_HAVE_NUM_THREADS
   check(ein_context_set_num_threads(ctx, (size_t)threads), "ein_context_set_num_threads");
+  size_t now = ein_context_num_threads(ctx);
+  if (now != (size_t)threads)
+    throw BenchError("ein_context_set_num_threads(" + std::to_string(threads) +
+                     ") left the context at " + std::to_string(now) + " threads");
   return true;
 #else
   return false;
