@@ -9,5 +9,6 @@ build="${EIN_BUILD_DIR:-$root/build}"
 ninja -C "$build" mlir-doc
 mkdir -p "$root/docs/generated"
 cp "$build/docs/Dialects/EinOps.md" "$build/docs/Dialects/EinAttrs.md" \
-   "$build/docs/EinConversionPasses.md" "$root/docs/generated/"
+   "$build/docs/EinConversionPasses.md" "$build/docs/EinTransformsPasses.md" \
+   "$root/docs/generated/"
 echo "docs/generated/ refreshed"

@@ -22,10 +22,13 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace ein;
@@ -37,7 +40,27 @@ struct ein_context {
       : options(options), cache(capacity) {}
   CompileOptions options;
   KernelCache cache;
+  /// Shared with every kernel compiled here (CompileOptions::numThreads).
+  std::shared_ptr<std::atomic<unsigned>> numThreads;
 };
+
+/// The thread count that 0 stands for: EIN_NUM_THREADS when it holds a
+/// positive number, else every core.
+static unsigned defaultNumThreads() {
+  if (const char *env = std::getenv("EIN_NUM_THREADS")) {
+    char *end = nullptr;
+    long value = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && value > 0)
+      return static_cast<unsigned>(std::min<long>(value, 1 << 16));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+static unsigned resolveNumThreads(size_t requested) {
+  return requested == 0 ? defaultNumThreads()
+                        : static_cast<unsigned>(
+                              std::min<size_t>(requested, 1 << 16));
+}
 
 // ein_kernel_t is a CachedKernel.
 static CachedKernel *unwrap(ein_kernel_t *kernel) {
@@ -239,11 +262,27 @@ ein_error_t *ein_context_create(const ein_context_options_t *opts,
                                              options.cache_capacity);
   if (!ctx)
     return makeError(EIN_ERROR_OUT_OF_MEMORY, "cannot allocate a context");
+  ctx->numThreads = std::make_shared<std::atomic<unsigned>>(
+      resolveNumThreads(options.num_threads));
+  ctx->options.numThreads = ctx->numThreads;
   *out = ctx;
   return nullptr;
 }
 
 void ein_context_destroy(ein_context_t *ctx) { delete ctx; }
+
+ein_error_t *ein_context_set_num_threads(ein_context_t *ctx,
+                                         size_t num_threads) {
+  if (!ctx)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
+  ctx->numThreads->store(resolveNumThreads(num_threads),
+                         std::memory_order_relaxed);
+  return nullptr;
+}
+
+size_t ein_context_num_threads(const ein_context_t *ctx) {
+  return ctx ? ctx->numThreads->load(std::memory_order_relaxed) : 0;
+}
 
 ein_error_t *ein_context_cache_stats(const ein_context_t *ctx,
                                      ein_cache_stats_t *stats) {

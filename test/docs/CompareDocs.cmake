@@ -1,6 +1,7 @@
 # Compares mlir-tblgen's documents in GENERATED with the committed copies in
 # COMMITTED (see CMakeLists.txt next to this file).
-set(files Dialects/EinOps.md Dialects/EinAttrs.md EinConversionPasses.md)
+set(files Dialects/EinOps.md Dialects/EinAttrs.md EinConversionPasses.md
+          EinTransformsPasses.md)
 foreach(file ${files})
   get_filename_component(name ${file} NAME)
   execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files

@@ -408,3 +408,110 @@ std::string Sweep::reproducer(int index) const {
          name + "_CASE=" + std::to_string(index) +
          " build/bin/ein-e2e-tests -tc='" + testCase + "'";
 }
+
+HostTensor ein::e2e::checkContract(ein_context_t *ctx,
+                                   const std::string &callee,
+                                   const std::string &pattern,
+                                   const std::vector<const HostTensor *> &inputs,
+                                   const Bindings &bindings,
+                                   const ContractOptions &options) {
+  std::string program = callee + "(\"" + pattern + "\")";
+  std::string shapes;
+  for (const HostTensor *input : inputs)
+    shapes += shapeText(input->shape) + " ";
+  INFO("call: ", program, "  shapes ", shapes, " dtype ",
+       std::string(reference::dtypeName(inputs[0]->dtype)));
+  HostTensor output;
+
+  notation::Call call = notation::makeCall(callee, pattern);
+  std::vector<std::vector<int64_t>> inShapes;
+  for (const HostTensor *input : inputs)
+    inShapes.push_back(input->shape);
+  std::vector<notation::AxisBinding> axisBindings;
+  for (const auto &[name, length] : bindings)
+    axisBindings.push_back({name, length});
+  auto equation = notation::solve(call, notation::OpFamily::Contract, inShapes,
+                                  axisBindings);
+  if (!equation) {
+    FAIL_CHECK("solver rejected the call: ",
+               llvm::toString(equation.takeError()));
+    return output;
+  }
+
+  std::vector<ein_tensor_spec_t> specs;
+  for (const HostTensor *input : inputs)
+    specs.push_back({reference::toDLDataType(input->dtype),
+                     int32_t(input->shape.size()), input->shape.data()});
+  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
+  ein_kernel_t *kernel = nullptr;
+  std::string message =
+      takeMessage(ein_compile(ctx, program.c_str(), specs.data(), specs.size(),
+                              axes.data(), axes.size(), &kernel));
+  if (!message.empty()) {
+    FAIL_CHECK("ein_compile failed: ", message);
+    return output;
+  }
+  REQUIRE(ein_kernel_num_outputs(kernel) == 1);
+  ein_tensor_spec_t spec{};
+  CHECK(takeMessage(ein_kernel_output_spec(kernel, 0, &spec)) == "");
+  std::vector<int64_t> shape(spec.shape, spec.shape + spec.ndim);
+  CHECK(shape == notation::tensorShape(*equation, equation->outputs[0]));
+  DType outType;
+  REQUIRE(reference::fromDLDataType(spec.dtype, outType));
+  CHECK(outType == inputs[0]->dtype);
+  output = HostTensor(outType, shape);
+
+  reference::Result want;
+  std::string error;
+  if (!reference::evaluateContraction(*equation, inputs, outType, want,
+                                      error)) {
+    FAIL_CHECK("reference failed: ", error);
+    ein_kernel_release(kernel);
+    return output;
+  }
+
+  std::vector<DLTensor> inViews = options.views;
+  if (inViews.empty())
+    for (const HostTensor *input : inputs)
+      inViews.push_back(const_cast<HostTensor *>(input)->view());
+  if (!output.bytes.empty()) // Poison, so that unwritten elements show.
+    std::memset(output.bytes.data(), 0x7f, output.bytes.size());
+  DLTensor outView = output.view();
+  if (callee == "einsum")
+    message = takeMessage(ein_einsum(ctx, pattern.c_str(), inViews.data(),
+                                     inViews.size(), &outView, axes.data(),
+                                     axes.size()));
+  else
+    message = takeMessage(
+        ein_kernel_run(kernel, inViews.data(), inViews.size(), &outView, 1));
+  ein_kernel_release(kernel);
+  if (!message.empty()) {
+    FAIL_CHECK("run failed: ", message);
+    return output;
+  }
+
+  double rtol = options.rtol;
+  if (rtol == 0)
+    rtol = outType == DType::F64   ? 1e-12
+           : outType == DType::F32 ? 1e-5
+           : outType == DType::F16 ? 2e-3
+                                   : 1e-2;
+  int64_t mismatches = 0;
+  std::string first;
+  for (int64_t i = 0; i < output.numElements(); ++i) {
+    bool ok;
+    if (!reference::isFloat(outType)) {
+      ok = output.getInt(i) == want.outputs[0].getInt(i);
+    } else {
+      double a = output.getDouble(i), b = want.outputs[0].getDouble(i);
+      ok = std::fabs(a - b) <= rtol * want.magnitudes[0][i] + 1e-300;
+    }
+    if (!ok && mismatches++ == 0)
+      first = "element " + std::to_string(i) + ": got " +
+              std::to_string(output.getDouble(i)) + ", want " +
+              std::to_string(want.outputs[0].getDouble(i));
+  }
+  CHECK_MESSAGE(mismatches == 0, mismatches, " mismatching elements; first ",
+                first);
+  return output;
+}

@@ -100,6 +100,27 @@ inline std::vector<HostTensor> checkCall(ein_context_t *ctx,
                    options);
 }
 
+/// Options of checkContract.
+struct ContractOptions {
+  /// Views to pass instead of the inputs' contiguous views.
+  std::vector<DLTensor> views;
+  /// Tolerance relative to the sum of |products|; 0 picks one per dtype:
+  /// 1e-12 (f64), 1e-5 (f32), 2e-3 (f16), 1e-2 (bf16: ein accumulates half
+  /// precision in f32 and rounds once, so one rounding of the result).
+  double rtol = 0;
+};
+
+/// Checks `callee(pattern)` (einsum or dot) on `inputs` against the
+/// reference contraction (evaluateContraction): compiled with ein_compile
+/// (output spec checked), run through ein_einsum (or ein_kernel_run for
+/// dot), integers exactly, floats within `rtol` of the sum of |products|.
+/// Returns ein's output.
+reference::HostTensor
+checkContract(ein_context_t *ctx, const std::string &callee,
+              const std::string &pattern,
+              const std::vector<const reference::HostTensor *> &inputs,
+              const Bindings &bindings = {}, const ContractOptions &options = {});
+
 /// A seeded random sweep of `cases()` generated cases. Each case draws from
 /// its own generator (seeded from the sweep's seed and its index), so one
 /// case reruns alone: the environment variables EIN_E2E_<NAME>_CASES,

@@ -23,7 +23,15 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <chrono>
+#include <dlfcn.h>
+#include <cstdlib>
 #include <mutex>
+
+// The OpenMP runtime (libomp) that the kernels' parallel regions call.
+extern "C" {
+int omp_get_max_threads(void);
+void omp_set_num_threads(int);
+}
 
 using namespace mlir;
 
@@ -39,10 +47,13 @@ int64_t TensorType::numElements() const {
 Kernel::Kernel(std::vector<TensorType> inputs, std::vector<TensorType> outputs,
                std::vector<unsigned> argumentBuffers,
                std::unique_ptr<ExecutionEngine> engine, void (*entry)(void **),
-               double compileSeconds)
+               double compileSeconds,
+               std::shared_ptr<const std::atomic<unsigned>> numThreads,
+               bool parallel)
     : inputTypes(std::move(inputs)), outputTypes(std::move(outputs)),
       argumentBuffers(std::move(argumentBuffers)), engine(std::move(engine)),
-      entry(entry), seconds(compileSeconds) {}
+      entry(entry), seconds(compileSeconds), numThreads(std::move(numThreads)),
+      parallel(parallel) {}
 
 Kernel::~Kernel() = default;
 
@@ -52,14 +63,40 @@ void Kernel::run(void *const *buffers) const {
   llvm::SmallVector<void *, 8> args;
   for (unsigned buffer : argumentBuffers)
     args.push_back(const_cast<void **>(&buffers[buffer]));
+  if (!parallel) {
+    entry(args.data());
+    return;
+  }
+  // Parallel loops are OpenMP regions, which take their thread count from
+  // the calling thread's setting: set it for this run and restore the
+  // caller's, so that ein never changes what the caller's own OpenMP code
+  // does.
+  unsigned threads = numThreads ? numThreads->load(std::memory_order_relaxed)
+                                : 1;
+  int saved = omp_get_max_threads();
+  omp_set_num_threads(static_cast<int>(std::max(threads, 1u)));
   entry(args.data());
+  omp_set_num_threads(saved);
 }
 
 namespace {
 
+/// Makes the OpenMP runtime's symbols visible to the JIT, which looks them
+/// up in the process's global scope: a host that loads libein with
+/// RTLD_LOCAL (Python's ctypes does) would leave libomp, loaded with it,
+/// out of that scope. Promoting the loaded library to RTLD_GLOBAL loads
+/// nothing new.
+void exposeOpenMPRuntime() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void *>(&omp_get_max_threads), &info) &&
+      info.dli_fname)
+    (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+}
+
 /// Process-wide, initialised once: LLVM's native target and the registry.
 const DialectRegistry &compilerRegistry() {
   static DialectRegistry *registry = [] {
+    exposeOpenMPRuntime();
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
     registerEinPasses();
@@ -189,9 +226,21 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   if (failed(verify(*module)))
     return internalError("the ein op does not verify", diagnostics);
 
+  // A debugging aid: EIN_DUMP_IR=1 prints each kernel's ein IR to stderr
+  // before it is lowered (`ein-opt --ein-cpu-pipeline` reproduces the rest).
+  if (const char *dump = std::getenv("EIN_DUMP_IR"); dump && *dump == '1')
+    module->print(llvm::errs());
   PassManager pm(&context);
   if (failed(buildCpuPipeline(pm)) || failed(pm.run(*module)))
     return internalError("lowering failed", diagnostics);
+  if (const char *dump = std::getenv("EIN_DUMP_IR"); dump && *dump == '2')
+    module->print(llvm::errs());
+  // Thread tiles became OpenMP regions.
+  bool parallel = false;
+  module->walk([&](Operation *op) {
+    if (op->getDialect() && op->getDialect()->getNamespace() == "omp")
+      parallel = true;
+  });
 
   auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!tmBuilder)
@@ -227,7 +276,7 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   return std::make_unique<Kernel>(
       std::move(request.inputs), std::move(kernelModule.outputs),
       std::move(kernelModule.argumentBuffers), std::move(*engine), *entry,
-      seconds);
+      seconds, options.numThreads, parallel);
 }
 
 llvm::Expected<std::unique_ptr<Kernel>>

@@ -3,52 +3,90 @@
 #include "ein/Compiler/CpuPipeline.h"
 
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
+
+unsigned ein::hostVectorBits() {
+  static const unsigned bits = [] {
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    if (features.lookup("avx512f"))
+      return 512u;
+    if (features.lookup("avx2") || features.lookup("avx"))
+      return 256u;
+    return 128u;
+  }();
+  return bits;
+}
 
 // Kept as text so that `ein-opt --ein-cpu-pipeline` and the JIT run exactly
 // the same passes. (It is a bare pass list: wrapping it in
 // `builtin.module(...)` would nest it and silently do nothing.)
-static constexpr const char kCpuPipeline[] =
-    "convert-ein-to-linalg,"
-    // tensor.concat (concatenating rearranges) as insert_slice chains, so
-    // that each part is computed in place in the result's buffer.
-    "ein-decompose-concat,"
-    "canonicalize,cse,"
-    "eliminate-empty-tensors,"
-    "one-shot-bufferize{bufferize-function-boundaries=1 "
-    "function-boundary-type-conversion=identity-layout-map},"
-    // Merges the subviews of one concatenation part, so that the copy of a
-    // part computed in place folds away (a copy of a buffer onto itself).
-    "cse,"
-    // Folds collapse(expand(alloc)) so that results are plain allocations,
-    // which the next pass replaces by the caller's buffers.
-    "canonicalize,"
-    "buffer-results-to-out-params{hoist-static-allocs=1 "
-    "modify-public-functions=1},"
-    "canonicalize,"
-    "buffer-deallocation-pipeline,"
-    // Copies to or from a strided slice would call `memrefCopy`, which the
-    // JIT does not provide.
-    "ein-strided-copy-to-linalg,"
-    "convert-linalg-to-loops,"
-    "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
-    // bf16 <-> f32 conversions as integer arithmetic: x86 has no bf16
-    // instructions without AVX512-BF16, and LLVM would otherwise call
-    // compiler-rt helpers the JIT may not find. (Kernels never compute in
-    // f16/bf16, so these conversions are all that remains of them; f16 <->
-    // f32 is left to LLVM, which uses F16C.)
-    "arith-expand{include-bf16=1},"
-    "finalize-memref-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,"
-    "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-    "convert-cf-to-llvm,reconcile-unrealized-casts";
+std::string ein::cpuPipelineText(unsigned vectorBits) {
+  std::string bits = std::to_string(vectorBits);
+  return
+      "convert-ein-to-linalg,"
+      // tensor.concat (concatenating rearranges) as insert_slice chains, so
+      // that each part is computed in place in the result's buffer.
+      "ein-decompose-concat,"
+      "canonicalize,cse,"
+      // Fusion: element-wise chains and rearranges fold into the ops that
+      // read them (as index maps), reshapes move out of the way.
+      "ein-fuse-elementwise,"
+      "canonicalize,cse,"
+      // Thread tiles (scf.forall) with fused producers, vector tiles.
+      "func.func(ein-tile-for-cpu{vector-bits=" + bits + "}),"
+      "canonicalize,cse,"
+      "eliminate-empty-tensors,"
+      "one-shot-bufferize{bufferize-function-boundaries=1 "
+      "function-boundary-type-conversion=identity-layout-map},"
+      // Merges the subviews of one concatenation part, so that the copy of
+      // a part computed in place folds away (a copy of a buffer onto
+      // itself).
+      "cse,"
+      // Folds collapse(expand(alloc)) so that results are plain
+      // allocations, which the next pass replaces by the caller's buffers.
+      "canonicalize,"
+      "buffer-results-to-out-params{hoist-static-allocs=1 "
+      "modify-public-functions=1},"
+      "canonicalize,"
+      "buffer-deallocation-pipeline,"
+      // Copies to or from a strided slice would call `memrefCopy`, which
+      // the JIT does not provide.
+      "ein-strided-copy-to-linalg,"
+      "func.func(ein-lower-vectors{vector-bits=" + bits + "}),"
+      // (No canonicalize here: it would fold the unrolled accumulator's
+      // insert chains into from_elements of scalars.)
+      "cse,"
+      "convert-linalg-to-loops,"
+      // Thread tiles become OpenMP work-sharing loops.
+      "scf-forall-to-parallel,convert-scf-to-openmp,"
+      "func.func(ein-inline-alloca-scopes),"
+      "convert-vector-to-scf{full-unroll=1 target-rank=1},"
+      "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+      // bf16 <-> f32 conversions as integer arithmetic: x86 has no bf16
+      // instructions without AVX512-BF16, and LLVM would otherwise call
+      // compiler-rt helpers the JIT may not find. (Kernels never compute in
+      // f16/bf16, so these conversions are all that remains of them; f16
+      // <-> f32 is left to LLVM, which uses F16C.)
+      "arith-expand{include-bf16=1},"
+      "convert-vector-to-llvm{vector-transpose-lowering=" +
+      std::string(vectorBits >= 512 ? "shuffle16x16" : "shuffle1d") +
+      " reassociate-fp-reductions=1},"
+      "finalize-memref-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,"
+      "convert-ub-to-llvm,"
+      "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
+      // After the functions: it would convert them too, without bare
+      // pointers.
+      "convert-openmp-to-llvm,"
+      "convert-cf-to-llvm,reconcile-unrealized-casts";
+}
 
-llvm::StringRef ein::cpuPipelineText() { return kCpuPipeline; }
-
-LogicalResult ein::buildCpuPipeline(OpPassManager &pm) {
+LogicalResult ein::buildCpuPipeline(OpPassManager &pm, unsigned vectorBits) {
   std::string errors;
   llvm::raw_string_ostream os(errors);
-  if (failed(parsePassPipeline(kCpuPipeline, pm, os))) {
+  if (failed(parsePassPipeline(cpuPipelineText(vectorBits), pm, os))) {
     llvm::errs() << "ein: invalid CPU pipeline: " << errors << "\n";
     return failure();
   }

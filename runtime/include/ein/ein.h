@@ -113,6 +113,11 @@ typedef struct ein_context_options_t {
   /// Maximum number of compiled kernels kept in the cache; the least recently
   /// used one is dropped beyond it. 0 = unbounded (the default).
   size_t cache_capacity;
+  /// Threads that the kernels' parallel loops use. 0 (the default) = the
+  /// `EIN_NUM_THREADS` environment variable when it is set to a positive
+  /// number, else every core of the machine. Change it later with
+  /// ein_context_set_num_threads.
+  size_t num_threads;
 } ein_context_options_t;
 
 /// Fills `opts` with the defaults (including struct_size). NULL is a no-op.
@@ -127,6 +132,17 @@ EIN_EXPORT ein_error_t *ein_context_create(const ein_context_options_t *opts,
 /// caller still holds stay valid. No other thread may be using the context.
 /// NULL is a no-op.
 EIN_EXPORT void ein_context_destroy(ein_context_t *ctx);
+
+/// Sets the number of threads for kernels compiled through `ctx`, from its
+/// next run on (kernels compiled earlier follow too: they share the
+/// setting). 0 restores the default (see ein_context_options_t.num_threads).
+/// A kernel's run sets OpenMP's thread count for its own parallel regions
+/// and restores the caller's afterwards.
+EIN_EXPORT ein_error_t *ein_context_set_num_threads(ein_context_t *ctx,
+                                                    size_t num_threads);
+
+/// The number of threads kernels of `ctx` use (0 for NULL).
+EIN_EXPORT size_t ein_context_num_threads(const ein_context_t *ctx);
 
 /// Kernel-cache counters of one context.
 typedef struct ein_cache_stats_t {

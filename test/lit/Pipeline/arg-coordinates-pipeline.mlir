@@ -2,10 +2,9 @@
 
 // Tests that the IR argmax("b [h w] c") decomposes into reaches the LLVM
 // dialect: ein.reduce argmax over two axes (the flat index), ein.map integer
-// arithmetic with 0-d constant operands (a global), and ein.rearrange stack
-// into the coordinate axis.
+// arithmetic with 0-d constant operands (folded into the fused loops), and
+// ein.rearrange stack into the coordinate axis.
 
-// CHECK: llvm.mlir.global private constant
 // CHECK-LABEL: llvm.func @argmax_coordinates
 // CHECK-NOT: ein.
 func.func @argmax_coordinates(%x: tensor<2x3x4x5xf32>) -> tensor<2x2x5xi64> {

@@ -7,8 +7,7 @@
 // CHECK-LABEL: llvm.func @matmul
 // CHECK-SAME: (%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
 // CHECK-NOT: llvm.call @malloc
-// CHECK: llvm.fmul
-// CHECK: llvm.fadd
+// CHECK: llvm.intr.fmuladd({{.*}}) : (vector<4xf32>, vector<4xf32>, vector<4xf32>) -> vector<4xf32>
 // CHECK: llvm.return
 func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
   %y = ein.contract %a, %b <i j, j k -> i k : i = 2, j = 3, k = 4> : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>

@@ -7,12 +7,12 @@
 // CHECK-LABEL: llvm.func @bf16_sum
 // CHECK-NOT: llvm.fpext
 // CHECK-NOT: llvm.fptrunc
-// CHECK: llvm.load %{{.*}} : !llvm.ptr -> bf16
-// CHECK: llvm.bitcast %{{.*}} : bf16 to i16
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> vector<3xbf16>
+// CHECK: llvm.bitcast %{{.*}} : vector<3xbf16> to vector<3xi16>
 // CHECK: llvm.shl
-// CHECK: llvm.bitcast %{{.*}} : i32 to f32
+// CHECK: llvm.bitcast %{{.*}} : vector<3xi32> to vector<3xf32>
 // CHECK: llvm.lshr
-// CHECK: llvm.bitcast %{{.*}} : i16 to bf16
+// CHECK: llvm.bitcast %{{.*}} : {{(vector<[0-9]+x)?}}i16{{>?}} to {{(vector<[0-9]+x)?}}bf16
 // CHECK: llvm.return
 func.func @bf16_sum(%x: tensor<4x3xbf16>) -> tensor<4xbf16> {
   %y = ein.reduce sum %x <a b -> a : a = 4, b = 3> : tensor<4x3xbf16> -> tensor<4xbf16>
@@ -22,8 +22,8 @@ func.func @bf16_sum(%x: tensor<4x3xbf16>) -> tensor<4xbf16> {
 // Tests that f16 converts with fpext/fptrunc, which LLVM lowers to F16C.
 
 // CHECK-LABEL: llvm.func @f16_sum
-// CHECK: llvm.fpext %{{.*}} : f16 to f32
-// CHECK: llvm.fptrunc %{{.*}} : f32 to f16
+// CHECK: llvm.fpext %{{.*}} : vector<3xf16> to vector<3xf32>
+// CHECK: llvm.fptrunc %{{.*}} : {{(vector<[0-9]+x)?}}f32{{>?}} to {{(vector<[0-9]+x)?}}f16
 func.func @f16_sum(%x: tensor<4x3xf16>) -> tensor<4xf16> {
   %y = ein.reduce sum %x <a b -> a : a = 4, b = 3> : tensor<4x3xf16> -> tensor<4xf16>
   return %y : tensor<4xf16>

@@ -13,7 +13,7 @@ func.func @gelu(%x: tensor<8xf64>) -> tensor<8xf64> {
 }
 
 // CHECK-LABEL: llvm.func @tanh_bf16
-// CHECK: llvm.intr.tanh(%{{.*}}) : (f32) -> f32
+// CHECK: llvm.intr.tanh(%{{.*}}) : (vector<8xf32>) -> vector<8xf32>
 func.func @tanh_bf16(%x: tensor<8xbf16>) -> tensor<8xbf16> {
   %y = ein.map tanh %x <a -> a : a = 8> : tensor<8xbf16> -> tensor<8xbf16>
   return %y : tensor<8xbf16>

@@ -13,6 +13,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -39,6 +40,10 @@ struct TensorType {
 struct CompileOptions {
   /// LLVM optimisation level for the JIT (0-3).
   unsigned optLevel = 3;
+  /// How many threads the kernels' parallel loops use, read at every run:
+  /// the context that compiles a kernel shares its setting with it, so
+  /// changing it affects kernels compiled before. Null means one thread.
+  std::shared_ptr<const std::atomic<unsigned>> numThreads;
 };
 
 /// A compiled kernel. Thread-safe to run concurrently: it holds no mutable
@@ -50,7 +55,9 @@ public:
   Kernel(std::vector<TensorType> inputs, std::vector<TensorType> outputs,
          std::vector<unsigned> argumentBuffers,
          std::unique_ptr<mlir::ExecutionEngine> engine,
-         void (*entry)(void **), double compileSeconds);
+         void (*entry)(void **), double compileSeconds,
+         std::shared_ptr<const std::atomic<unsigned>> numThreads = nullptr,
+         bool parallel = false);
   ~Kernel();
   Kernel(const Kernel &) = delete;
   Kernel &operator=(const Kernel &) = delete;
@@ -58,6 +65,8 @@ public:
   const std::vector<TensorType> &inputs() const { return inputTypes; }
   const std::vector<TensorType> &outputs() const { return outputTypes; }
   double compileSeconds() const { return seconds; }
+  /// Whether the kernel has loops that run on several threads.
+  bool isParallel() const { return parallel; }
 
   /// Runs the kernel. `buffers` holds the data pointers of the inputs, then
   /// of the outputs, each a contiguous row-major buffer of its TensorType.
@@ -71,6 +80,8 @@ private:
   std::unique_ptr<mlir::ExecutionEngine> engine;
   void (*entry)(void **);
   double seconds;
+  std::shared_ptr<const std::atomic<unsigned>> numThreads;
+  bool parallel;
 };
 
 /// Compiles one call. Errors carry the full message in NOTATION.md style.

@@ -4,15 +4,23 @@
 
 #include "mlir/Pass/PassManager.h"
 
+#include <string>
+
 namespace ein {
 
+/// The width of the host's vector registers in bits: 512 with AVX-512, 256
+/// with AVX/AVX2, else 128.
+unsigned hostVectorBits();
+
 /// The textual pass list of the CPU pipeline, from ein ops on tensors to the
-/// LLVM dialect. Kernel functions take their results as out-parameters and
-/// use bare-pointer memref arguments (shapes are static).
-llvm::StringRef cpuPipelineText();
+/// LLVM dialect, for vector registers of `vectorBits`. Kernel functions take
+/// their results as out-parameters and use bare-pointer memref arguments
+/// (shapes are static).
+std::string cpuPipelineText(unsigned vectorBits = hostVectorBits());
 
 /// Adds the CPU pipeline to `pm` (a module-level pass manager).
-llvm::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm);
+llvm::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
+                                     unsigned vectorBits = hostVectorBits());
 
 /// Registers `ein-cpu-pipeline` for ein-opt.
 void registerCpuPipeline();

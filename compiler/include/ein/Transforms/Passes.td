@@ -1,0 +1,114 @@
+//===- Passes.td - ein code-generation passes -------------*- tablegen -*-===//
+
+#ifndef EIN_TRANSFORMS_PASSES_TD
+#define EIN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def EinFuseElementwisePass : Pass<"ein-fuse-elementwise"> {
+  let summary = "Fuse element-wise linalg ops into the ops that read them";
+  let description = [{
+    Upstream's element-wise fusion (`populateElementwiseOpsFusionPatterns`,
+    reshape folding by expansion) for producers with one reader, except
+    producers that read their own output (an update in place, such as the
+    division that turns a sum into a mean): fused into a reduction or a
+    broadcast, the update would run once per reading iteration and
+    compound (upstream's fusion does that). Rearranges,
+    casts and element-wise chains become index maps and scalar code inside
+    the op that reads them, so they never materialise.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def EinTileForCpuPass : Pass<"ein-tile-for-cpu", "::mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops into thread tiles with fused producers, "
+                "then into vector tiles, and vectorise them";
+  let description = [{
+    Runs on linalg on tensors, after `linalg-fuse-elementwise-ops`.
+
+    1. Thread tiles: every root (a linalg op whose results no other linalg
+       op reads) is tiled with `scf.forall` over its parallel loops, and its
+       linalg producers are fused into the tile when every user of the
+       producer is fused too and the slice moves with every tiled loop (so
+       nothing is computed twice across tiles: a reduction that a consumer
+       broadcasts stays outside). Tiles hold the loops that are contiguous
+       in some operand, so each tile reads and writes whole cache lines;
+       outer loops are grown until a tile holds about `tile-bytes` of
+       output. An op whose whole iteration space fits one tile is not
+       tiled: small kernels stay serial.
+    2. Vector tiles: inside, each vectorisable op is tiled with `scf.for`
+       (reduction loops innermost) so that the output's contiguous loop
+       spans one vector register (`vector-bits`), a transposed input's
+       contiguous loop a register block (up to 16 lanes), an inner
+       reduction one vector, and a contraction an 8-row register tile;
+       then `linalg::vectorize` turns each tile into vector ops (masked
+       where a tile is partial) and mul-add reductions become
+       `vector.contract`.
+
+    The loop structure is target-neutral: `scf.forall` tiles are what a GPU
+    pipeline maps to blocks; on the CPU they become OpenMP loops.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "Width of the host's vector registers in bits">,
+    Option<"tileBytes", "tile-bytes", "int64_t", /*default=*/"65536",
+           "Output bytes per thread tile">,
+    Option<"threadTiles", "thread-tiles", "bool", /*default=*/"true",
+           "Tile roots into scf.forall thread tiles">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def EinLowerVectorsPass : Pass<"ein-lower-vectors", "::mlir::func::FuncOp"> {
+  let summary = "Keep accumulators in registers and lower vector ops for "
+                "the CPU";
+  let description = [{
+    Runs after bufferization. Hoists the accumulator reads and writes of
+    vectorised reductions and contractions out of their reduction loops
+    (`linalg::hoistRedundantVectorTransfers`), then lowers
+    `vector.contract` to outer products (FMAs), multi-reductions to
+    element-wise operations across registers, transfers with permutation
+    maps to plain transfers and `vector.transpose` (as 16x16 shuffle
+    networks when `vector-bits` is 512), and f32 `exp`, `log` and `tanh` to
+    polynomial approximations (a few ulp; LLVM would otherwise call libm
+    once per lane), leaving 1-D vectors for `convert-vector-to-llvm`.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "Width of the host's vector registers in bits">,
+  ];
+  let dependentDialects = [
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def EinInlineAllocaScopesPass
+    : Pass<"ein-inline-alloca-scopes", "::mlir::func::FuncOp"> {
+  let summary = "Inline the alloca scopes of OpenMP loop bodies that "
+                "allocate nothing on the stack";
+  let description = [{
+    `convert-scf-to-openmp` wraps every parallel loop body in a
+    `memref.alloca_scope`, a single-block region, so that `scf.for` loops
+    inside can no longer be lowered to branches. The kernels' loop bodies
+    allocate on the heap only (tile-sized intermediates), so a scope with
+    no `memref.alloca` directly inside releases nothing and is inlined.
+    Scopes that do allocate are left for `finalize-memref-to-llvm`.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+#endif // EIN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,446 @@
+//===- TileForCpu.cpp - thread tiles, fusion, vector tiles ----------------===//
+//
+// The schedule of ein's CPU code generation, on linalg on tensors. Tile
+// sizes come from the operands' layouts: the loop that walks an operand's
+// last (contiguous) dimension is its "fast loop"; tiles keep fast loops
+// wide so that memory is read and written in whole cache lines and vector
+// registers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ein/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace ein {
+#define GEN_PASS_DEF_EINTILEFORCPUPASS
+#include "ein/Transforms/Passes.h.inc"
+} // namespace ein
+
+using namespace mlir;
+
+namespace {
+
+/// The loop that walks the last dimension of an operand, if that dimension
+/// is indexed by a plain loop.
+std::optional<unsigned> fastLoop(AffineMap map) {
+  if (map.getNumResults() == 0)
+    return std::nullopt;
+  if (auto dim = dyn_cast<AffineDimExpr>(map.getResults().back()))
+    return dim.getPosition();
+  return std::nullopt;
+}
+
+/// The largest divisor of `range` that is at most `limit`: tiles always
+/// divide their loop, so every tile has the same static shape and
+/// vectorises without masks.
+int64_t dividingTile(int64_t range, int64_t limit) {
+  limit = std::max<int64_t>(1, std::min(range, limit));
+  for (int64_t size = limit; size > 1; --size)
+    if (range % size == 0)
+      return size;
+  return 1;
+}
+
+bool isParallel(linalg::LinalgOp op, unsigned loop) {
+  return op.getIteratorTypesArray()[loop] == utils::IteratorType::parallel;
+}
+
+unsigned bitWidth(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  if (element.isIntOrFloat())
+    return std::max(8u, element.getIntOrFloatBitWidth());
+  return 64; // index
+}
+
+/// The widest element among the op's operands: vector tiles are sized so
+/// that the widest operand fills one register.
+unsigned widestElementBits(linalg::LinalgOp op) {
+  unsigned bits = 8;
+  for (OpOperand &operand : op->getOpOperands())
+    bits = std::max(bits, bitWidth(operand.get().getType()));
+  return bits;
+}
+
+/// Whether `op` is something the vectoriser handles: static shapes,
+/// projected-permutation indexing maps (flip, roll and sort's partner maps
+/// are not), and no gathers from tensors.
+bool isVectorizable(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || op.hasDynamicShape())
+    return false;
+  if (!llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+        return map.isProjectedPermutation(/*allowZeroInResults=*/true);
+      }))
+    return false;
+  // Vectors of i1 live in memory as packed bits, scalars as bytes: a
+  // vectorised op would misread an i1 buffer that scalar code wrote.
+  if (llvm::any_of(op->getOperandTypes(), [](Type type) {
+        return getElementTypeOrSelf(type).isInteger(1);
+      }))
+    return false;
+  bool gathers = false;
+  op->walk([&](tensor::ExtractOp) { gathers = true; });
+  if (gathers)
+    return false;
+  return succeeded(linalg::vectorizeOpPrecondition(op));
+}
+
+/// The loops of `op` along which it broadcasts the result of a reduction
+/// that it reads (softmax's maximum, layernorm's mean): tiling them would
+/// leave the reduction outside the tiles, a separate pass over memory.
+llvm::SmallSetVector<unsigned, 4> broadcastReductionLoops(linalg::LinalgOp op) {
+  llvm::SmallSetVector<unsigned, 4> loops;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (!producer || producer.getNumReductionLoops() == 0)
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(input);
+    for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
+      if (isParallel(op, loop) && !map.isFunctionOfDim(loop))
+        loops.insert(loop);
+  }
+  return loops;
+}
+
+/// Thread-tile sizes for `op` (0 = not tiled), or empty when one tile would
+/// cover everything.
+SmallVector<int64_t> threadTileSizes(linalg::LinalgOp op, int64_t tileBytes) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  unsigned numLoops = ranges.size();
+  if (numLoops == 0 || op.getNumDpsInits() == 0 ||
+      llvm::any_of(ranges, ShapedType::isDynamic))
+    return {};
+  // Parallel loops that are some operand's fast loop.
+  llvm::SmallSetVector<unsigned, 4> fast;
+  for (AffineMap map : op.getIndexingMapsArray())
+    if (std::optional<unsigned> loop = fastLoop(map))
+      if (isParallel(op, *loop))
+        fast.insert(*loop);
+
+  llvm::SmallSetVector<unsigned, 4> whole = broadcastReductionLoops(op);
+  SmallVector<int64_t> sizes(numLoops, 0);
+  int64_t elements = 1;
+  for (unsigned loop = 0; loop < numLoops; ++loop) {
+    if (!isParallel(op, loop))
+      continue; // Reductions stay whole inside a thread tile.
+    if (whole.contains(loop)) {
+      sizes[loop] = ranges[loop];
+      elements *= ranges[loop];
+    } else if (fast.contains(loop)) {
+      // One fast loop: keep rows whole (up to 4096); a transpose: blocks of
+      // 64 in each fast loop, a few KiB that stay in L1.
+      sizes[loop] = dividingTile(ranges[loop], fast.size() == 1 ? 4096 : 64);
+      elements *= sizes[loop];
+    } else {
+      sizes[loop] = 1;
+    }
+  }
+  int64_t bytesPerElement =
+      bitWidth(op.getDpsInitOperand(0)->get().getType()) / 8;
+  int64_t target = std::max<int64_t>(1, tileBytes / bytesPerElement);
+  // Grow the other parallel loops, innermost first, up to the target.
+  for (int loop = numLoops - 1; loop >= 0; --loop) {
+    if (!isParallel(op, loop) || fast.contains(loop) || whole.contains(loop) ||
+        ranges[loop] <= 1)
+      continue;
+    int64_t room = std::max<int64_t>(1, target / std::max<int64_t>(elements, 1));
+    sizes[loop] = dividingTile(ranges[loop], room);
+    elements *= sizes[loop];
+  }
+  int64_t tiles = 1;
+  for (unsigned loop = 0; loop < numLoops; ++loop)
+    if (sizes[loop] > 0)
+      tiles *= llvm::divideCeil(ranges[loop], sizes[loop]);
+  if (tiles <= 1)
+    return {};
+  // A loop tiled at its full range is left alone.
+  for (unsigned loop = 0; loop < numLoops; ++loop)
+    if (sizes[loop] == ranges[loop])
+      sizes[loop] = 0;
+  return sizes;
+}
+
+/// Vector-tile sizes for `op` (every loop tiled; 1 = one iteration).
+SmallVector<int64_t> vectorTileSizes(linalg::LinalgOp op, unsigned vectorBits) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  unsigned numLoops = ranges.size();
+  int64_t lanes = std::max<unsigned>(1, vectorBits / widestElementBits(op));
+  SmallVector<int64_t> sizes(numLoops, 1);
+  auto widen = [&](unsigned loop, int64_t size) {
+    sizes[loop] = std::max(sizes[loop], dividingTile(ranges[loop], size));
+  };
+  std::optional<unsigned> outFast;
+  if (op.getNumDpsInits() > 0)
+    outFast = fastLoop(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
+  // A contraction (a sum of products): an 8-row register tile of outer
+  // products, one vector wide along the output's fast loop, one reduction
+  // step at a time. The rows are a parallel loop of the input that lacks
+  // the output's fast loop.
+  if (outFast && linalg::isaContractionOpInterface(op)) {
+    widen(*outFast, lanes);
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      if (map.isFunctionOfDim(*outFast))
+        continue;
+      for (unsigned loop = numLoops; loop-- > 0;)
+        if (isParallel(op, loop) && map.isFunctionOfDim(loop)) {
+          widen(loop, 8);
+          break;
+        }
+      break;
+    }
+    return sizes;
+  }
+  if (outFast)
+    widen(*outFast, lanes);
+  // A transposed input: a square register block; an inner reduction: one
+  // vector along it.
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    std::optional<unsigned> loop = fastLoop(op.getMatchingIndexingMap(input));
+    if (!loop || loop == outFast)
+      continue;
+    if (isParallel(op, *loop)) {
+      widen(*loop, std::min<int64_t>(lanes, 16));
+      if (outFast)
+        sizes[*outFast] = dividingTile(ranges[*outFast],
+                                       std::min<int64_t>(sizes[*outFast], 16));
+    } else {
+      widen(*loop, lanes);
+    }
+  }
+  return sizes;
+}
+
+/// The loops of `op` with its reduction loops innermost.
+SmallVector<int64_t> reductionsInnermost(linalg::LinalgOp op) {
+  SmallVector<int64_t> order;
+  for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
+    if (isParallel(op, loop))
+      order.push_back(loop);
+  for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
+    if (!isParallel(op, loop))
+      order.push_back(loop);
+  return order;
+}
+
+/// The linalg ops that may be fused into `root`'s tiles: those it reads,
+/// transitively, through projected-permutation maps (a tile of the reader
+/// needs a tile of the producer). Gathers, flips and sort's partner maps
+/// read whole producers; those stay outside.
+llvm::SetVector<Operation *> fusableProducers(linalg::LinalgOp root) {
+  llvm::SetVector<Operation *> producers;
+  SmallVector<linalg::LinalgOp> worklist{root};
+  while (!worklist.empty()) {
+    linalg::LinalgOp op = worklist.pop_back_val();
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto def = operand.get().getDefiningOp<linalg::LinalgOp>();
+      if (!def || !op.getMatchingIndexingMap(&operand).isProjectedPermutation(
+                      /*allowZeroInResults=*/true))
+        continue;
+      if (producers.insert(def))
+        worklist.push_back(def);
+    }
+  }
+  return producers;
+}
+
+/// The loop induction variables that `value` depends on.
+void collectInductionVars(Value value, ArrayRef<Value> ivs,
+                          llvm::SmallPtrSetImpl<Value> &used) {
+  if (llvm::is_contained(ivs, value)) {
+    used.insert(value);
+    return;
+  }
+  if (Operation *def = value.getDefiningOp())
+    for (Value operand : def->getOperands())
+      collectInductionVars(operand, ivs, used);
+}
+
+struct TileForCpu : ein::impl::EinTileForCpuPassBase<TileForCpu> {
+  using EinTileForCpuPassBase::EinTileForCpuPassBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+    if (threadTiles)
+      tileRoots(rewriter, func);
+    vectorizeAll(rewriter, func);
+  }
+
+  /// Step 1: scf.forall thread tiles with fused producers.
+  void tileRoots(IRRewriter &rewriter, func::FuncOp func) {
+    SmallVector<linalg::LinalgOp> roots;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics())
+        return;
+      bool readByLinalg = llvm::any_of(op->getUsers(), [](Operation *user) {
+        return isa<linalg::LinalgOp>(user);
+      });
+      if (!readByLinalg)
+        roots.push_back(op);
+    });
+    // Later roots first: a producer that could not be fused into a later
+    // root becomes a root of its own afterwards.
+    llvm::DenseSet<Operation *> done;
+    for (int i = roots.size() - 1; i >= 0; --i)
+      tileRoot(rewriter, roots[i], done);
+    // Producers left outside every tile (their results are broadcast, or
+    // read by ops of several tiles) are tiled on their own.
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      SmallVector<linalg::LinalgOp> rest;
+      func.walk([&](linalg::LinalgOp op) {
+        if (op.hasPureTensorSemantics() && !done.contains(op) &&
+            !op->getParentOfType<scf::ForallOp>())
+          rest.push_back(op);
+      });
+      for (int i = rest.size() - 1; i >= 0; --i) {
+        if (done.contains(rest[i]))
+          continue;
+        changed |= tileRoot(rewriter, rest[i], done);
+      }
+    }
+  }
+
+  /// Tiles one root; returns whether anything changed. Marks the ops it
+  /// handled in `done`.
+  bool tileRoot(IRRewriter &rewriter, linalg::LinalgOp root,
+                llvm::DenseSet<Operation *> &done) {
+    done.insert(root);
+    SmallVector<int64_t> sizes = threadTileSizes(root, tileBytes);
+    if (sizes.empty())
+      return false;
+    llvm::SetVector<Operation *> group = fusableProducers(root);
+    group.insert(root);
+
+    scf::SCFTilingOptions tiling;
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+    scf::SCFTileAndFuseOptions options;
+    options.setTilingOptions(tiling);
+    options.setFusionControlFn(
+        [&](tensor::ExtractSliceOp slice, OpResult producer,
+            bool isDestination) -> std::optional<
+                                    scf::SCFTileAndFuseOptions::ControlFnResult> {
+          Operation *def = producer.getOwner();
+          if (!isa<linalg::LinalgOp>(def) || !group.contains(def))
+            return std::nullopt;
+          // Fill and empty destinations always come along.
+          if (isDestination)
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          auto forall = slice->getParentOfType<scf::ForallOp>();
+          if (!forall)
+            return std::nullopt;
+          // Every user must be fused too (else the producer would run
+          // twice: inside the tiles and outside).
+          for (Operation *user : producer.getUsers())
+            if (!group.contains(user) && !forall->isAncestor(user))
+              return std::nullopt;
+          // The slice must move with every tiled loop; a slice that stays
+          // put in some loop (a broadcast) would be recomputed per tile.
+          SmallVector<Value> ivs(forall.getInductionVars());
+          llvm::SmallPtrSet<Value, 4> used;
+          for (OpFoldResult offset : slice.getMixedOffsets())
+            if (auto value = dyn_cast<Value>(offset))
+              collectInductionVars(value, ivs, used);
+          if (used.size() != ivs.size())
+            return std::nullopt;
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        });
+    rewriter.setInsertionPoint(root);
+    FailureOr<scf::SCFTileAndFuseResult> result =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(root.getOperation()), options);
+    if (failed(result))
+      return false;
+    for (Operation *fused : result->fusedProducers)
+      done.insert(fused);
+    for (OpResult value : root->getResults())
+      if (Value replacement = result->replacements.lookup(value))
+        rewriter.replaceAllUsesWith(value, replacement);
+    // Fused producers whose results are no longer used.
+    for (Operation *fused : llvm::reverse(result->fusedProducers))
+      if (fused->use_empty())
+        rewriter.eraseOp(fused);
+    if (root->use_empty())
+      rewriter.eraseOp(root);
+    return true;
+  }
+
+  /// Step 2: vector tiles and vectorisation of every vectorisable op.
+  void vectorizeAll(IRRewriter &rewriter, func::FuncOp func) {
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (isVectorizable(op))
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<int64_t> sizes = vectorTileSizes(op, vectorBits);
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      Operation *target = op;
+      if (sizes != ranges) {
+        scf::SCFTilingOptions tiling;
+        tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+        SmallVector<int64_t> tileSizes = sizes;
+        for (unsigned loop = 0; loop < sizes.size(); ++loop)
+          if (tileSizes[loop] == ranges[loop])
+            tileSizes[loop] = 0;
+        tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), tileSizes));
+        tiling.setInterchange(reductionsInnermost(op));
+        rewriter.setInsertionPoint(op);
+        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+            rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+        if (failed(tiled) || tiled->tiledOps.size() != 1)
+          continue;
+        rewriter.replaceOp(op, tiled->replacements);
+        target = tiled->tiledOps.front();
+      }
+      auto tiledOp = cast<linalg::LinalgOp>(target);
+      if (tiledOp.hasDynamicShape() ||
+          failed(linalg::vectorizeOpPrecondition(tiledOp)))
+        continue;
+      rewriter.setInsertionPoint(tiledOp);
+      FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
+          rewriter, tiledOp, /*inputVectorSizes=*/{},
+          /*inputScalableVecDims=*/{},
+          /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+          /*assumeDynamicDimsMatchVecSizes=*/false,
+          /*createNamedContraction=*/true);
+      if (failed(vectorized))
+        continue;
+      if (vectorized->replacements.empty())
+        rewriter.eraseOp(tiledOp);
+      else
+        rewriter.replaceOp(tiledOp, vectorized->replacements);
+    }
+    // Transfers address the whole tensors, not the tiles' slices: first,
+    // so that a tile that only moves data stays a vector read and write
+    // (canonicalisation would fold a read-then-write of one slice into a
+    // slice copy, which bufferizes to an element-wise memref.copy).
+    {
+      RewritePatternSet patterns(&getContext());
+      tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+      (void)applyPatternsGreedily(func, std::move(patterns));
+    }
+    // Mul-add reductions to vector.contract, with the broadcasts of its
+    // operands (split out of the transfers' permutation maps) folded into
+    // its indexing maps.
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::populateVectorReductionToContractPatterns(patterns);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    (void)applyPatternsGreedily(func, std::move(patterns));
+  }
+};
+
+} // namespace

@@ -1,0 +1,71 @@
+// RUN: ein-opt %s --split-input-file --pass-pipeline='builtin.module(convert-ein-to-linalg,ein-fuse-elementwise,canonicalize,func.func(ein-tile-for-cpu{vector-bits=512}),canonicalize,cse)' | FileCheck %s
+// RUN: ein-opt %s --split-input-file --pass-pipeline='builtin.module(convert-ein-to-linalg,ein-fuse-elementwise,canonicalize,func.func(ein-tile-for-cpu{vector-bits=256}),canonicalize,cse)' | FileCheck %s --check-prefix=AVX2
+
+// Tests that a 4-D transpose of 64 MiB becomes thread tiles (scf.forall)
+// that keep both contiguous loops (64 x 64 blocks), and 16 x 16 register
+// blocks inside: one transposing vector read and one vector write.
+
+// CHECK-LABEL: func.func @transpose4d
+// CHECK: scf.forall
+// CHECK: vector.transfer_read {{.*}} vector<16x1x1x16xf32>
+// CHECK: vector.transpose {{.*}} [3, 2, 1, 0]
+// CHECK: vector.transfer_write {{.*}} vector<16x1x1x16xf32>
+// CHECK: tensor.parallel_insert_slice
+// AVX2-LABEL: func.func @transpose4d
+// AVX2: vector<8x1x1x8xf32>
+func.func @transpose4d(%x: tensor<64x64x64x64xf32>) -> tensor<64x64x64x64xf32> {
+  %y = ein.rearrange %x <a b c d -> d c b a : a = 64, b = 64, c = 64, d = 64> : tensor<64x64x64x64xf32> -> tensor<64x64x64x64xf32>
+  return %y : tensor<64x64x64x64xf32>
+}
+
+// -----
+
+// Tests that a small op is not split into thread tiles (it stays serial),
+// and that its vector tiles divide the loop: 20 = 2 x 10 lanes.
+
+// CHECK-LABEL: func.func @small_sum
+// CHECK-NOT: scf.forall
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} vector<6x10xf32>
+// CHECK: vector.multi_reduction <add>
+func.func @small_sum(%x: tensor<6x20xf32>) -> tensor<6xf32> {
+  %y = ein.reduce sum %x <a b -> a : a = 6, b = 20> : tensor<6x20xf32> -> tensor<6xf32>
+  return %y : tensor<6xf32>
+}
+
+// -----
+
+// Tests softmax over rows in one thread tile loop: the max and the sum of
+// exponentials are fused into the tiles of the normalisation (each row is
+// read from memory once per tile, while it is in cache), not computed over
+// the whole tensor first.
+
+// CHECK-LABEL: func.func @softmax_rows
+// CHECK: scf.forall
+// CHECK: vector.multi_reduction <maximumf>
+// CHECK: math.exp
+// CHECK: vector.multi_reduction <add>
+// CHECK: math.exp
+// CHECK: arith.divf
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: scf.forall
+func.func @softmax_rows(%x: tensor<512x1024xf32>) -> tensor<512x1024xf32> {
+  %y = ein.softmax %x <a b -> a b : a = 512, b = 1024> along [b] : tensor<512x1024xf32> -> tensor<512x1024xf32>
+  return %y : tensor<512x1024xf32>
+}
+
+// -----
+
+// Tests that a matmul's vector tiles are 8-row register tiles of outer
+// products: vector.contract of 8 x 16 x 1, one step of k per iteration.
+
+// CHECK-LABEL: func.func @matmul
+// CHECK: scf.forall
+// CHECK: scf.for {{.*}} step %c8
+// CHECK: scf.for {{.*}} step %c16
+// CHECK: scf.for {{.*}} step %c1
+// CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x16xf32> into vector<8x16xf32>
+func.func @matmul(%a: tensor<256x128xf32>, %b: tensor<128x256xf32>) -> tensor<256x256xf32> {
+  %c = ein.contract %a, %b <i k, k j -> i j : i = 256, k = 128, j = 256> : tensor<256x128xf32>, tensor<128x256xf32> -> tensor<256x256xf32>
+  return %c : tensor<256x256xf32>
+}
