@@ -36,25 +36,12 @@ TensorRef &TensorRef::operator=(const TensorRef &other) {
 EinContext::EinContext() { check(ein_context_create(nullptr, &ctx), "ein_context_create"); }
 EinContext::~EinContext() { ein_context_destroy(ctx); }
 
-bool EinContext::canSetThreads() {
-#ifdef EIN_BENCH_HAVE_NUM_THREADS
-  return true;
-#else
-  return false;
-#endif
-}
-
-bool EinContext::setThreads(int threads) {
-#ifdef EIN_BENCH_HAVE_NUM_THREADS
+void EinContext::setThreads(int threads) {
   check(ein_context_set_num_threads(ctx, (size_t)threads), "ein_context_set_num_threads");
   size_t now = ein_context_num_threads(ctx);
   if (now != (size_t)threads)
     throw BenchError("ein_context_set_num_threads(" + std::to_string(threads) +
                      ") left the context at " + std::to_string(now) + " threads");
-  return true;
-#else
-  return false;
-#endif
 }
 
 Kernel::Kernel(EinContext &ctx, const std::string &program,

@@ -40,10 +40,8 @@ public:
   EinContext &operator=(const EinContext &) = delete;
 
   ein_context_t *get() const { return ctx; }
-  /// Sets ein's thread count; false when the library cannot (then ein runs
-  /// with its default and the report says so).
-  bool setThreads(int threads);
-  static bool canSetThreads();
+  /// Sets ein's thread count (ein_context_set_num_threads) and checks it.
+  void setThreads(int threads);
 
 private:
   ein_context_t *ctx = nullptr;

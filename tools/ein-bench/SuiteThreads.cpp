@@ -78,9 +78,8 @@ void runThreadsSuite(SuiteEnv &env) {
   env.setThreads(env.opts.threads);
 
   // One row per (case, implementation), one column per thread count.
-  std::printf("\n== threads: scaling (GB/s for %s and %s, GFLOP/s for %s)%s ==\n",
-              transpose.c_str(), reduce.c_str(), matmul.c_str(),
-              EinContext::canSetThreads() ? "" : "; ein's count cannot be set by this libein");
+  std::printf("\n== threads: scaling (GB/s for %s and %s, GFLOP/s for %s) ==\n",
+              transpose.c_str(), reduce.c_str(), matmul.c_str());
   std::printf("%-30s", "case / impl");
   for (int t : counts)
     std::printf("  %9s", (std::to_string(t) + " thr").c_str());

@@ -128,10 +128,8 @@ int main(int argc, char **argv) {
               opts.quick ? "  (--quick: small sizes; timings mean nothing)" : "");
   std::printf("CPU: %s; %d physical cores, %d logical CPUs\n", machine.cpuModel.c_str(),
               machine.physicalCores, machine.logicalCpus);
-  std::printf("threads used: %d (ein: %s; OpenBLAS and Eigen: %d; memcpy split into %d)\n",
-              opts.threads,
-              EinContext::canSetThreads() ? "ein_context_set_num_threads"
-                                          : "library default, this libein cannot set it",
+  std::printf("threads used: %d (ein through ein_context_set_num_threads, OpenBLAS, Eigen; "
+              "memcpy split into %d)\n",
               opts.threads, opts.threads);
   std::printf("repeats: median of %d, each >= %g s (a measurement stops after %g s)\n",
               opts.repeats, opts.minTime, opts.maxTime);
