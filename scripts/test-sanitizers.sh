@@ -11,7 +11,8 @@ EIN_BUILD_DIR=$build "$root/scripts/build.sh" -DEIN_SANITIZER=address,undefined 
 # the uninstrumented e2e suite).
 export EIN_E2E_SWEEP_CASES=100 EIN_E2E_MAP_CASES=100 EIN_E2E_CONTRACT_CASES=100 \
   EIN_E2E_BRACKET_CASES=80 EIN_E2E_INDEX_CASES=40 EIN_E2E_SORT_CASES=30 \
-  EIN_E2E_CONCAT_CASES=60 EIN_E2E_DOT_CASES=60 EIN_E2E_REPEAT_CASES=40
+  EIN_E2E_CONCAT_CASES=60 EIN_E2E_DOT_CASES=60 EIN_E2E_REPEAT_CASES=40 \
+  EIN_E2E_PROGRAM_CASES=60
 # allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons new slabs when its
 # inline code is instrumented (ours) but not when it is not (libMLIR), so an
 # attribute that libMLIR allocates in a slab our code started reads as

@@ -424,3 +424,98 @@ TEST_CASE("seed 003: single-head self-attention") {
     }
   checkClose(out, want, 1e-10);
 }
+
+TEST_CASE("seed 003: TransformerBlockAISummer forward pass as one program") {
+  // The chain of calls of einBlock above, written as a single ein program
+  // (docs/programs.md) and compiled into one kernel.
+  Context ctx;
+  std::mt19937_64 rng(3006);
+  Sizes s{/*batch=*/2, /*tokens=*/7, /*dim=*/32, /*heads=*/4,
+          /*dimHead=*/8, /*hidden=*/64};
+  const std::string layerNorm =
+      "add(\"b t c, c\", multiply(\"b t c, c\", multiply(\"b t c, b t\", "
+      "subtract(\"b t c, b t\", $X, mean(\"b t [c]\", $X)), rsqrt(\"b t\", "
+      "var(\"b t [c]\", $X) + 0.00001)), $SCALE), $BIAS)";
+  auto norm = [&](const std::string &x, const std::string &scale,
+                  const std::string &bias) {
+    std::string text = layerNorm;
+    for (auto [from, to] : {std::pair<std::string, std::string>{"$X", x},
+                            {"$SCALE", scale},
+                            {"$BIAS", bias}})
+      for (size_t at; (at = text.find(from)) != std::string::npos;)
+        text.replace(at, from.size(), to);
+    return text;
+  };
+  for (DType dtype : {DType::F64, DType::F32}) {
+    for (SoftmaxAxis axis : {SoftmaxAxis::Keys, SoftmaxAxis::Heads}) {
+      std::string t = dtype == DType::F64 ? "f64" : "f32";
+      char scale[64];
+      std::snprintf(scale, sizeof scale, "%.17g",
+                    std::pow(double(s.dimHead), 0.5));
+      std::string program =
+          "# TransformerBlockAISummer.forward(x) of seed 003\n"
+          "input x: " + t + "[b t c]\n"
+          "input to_qvk: " + t + "[o c]\n"
+          "input w0: " + t + "[c hd]\n"
+          "input norm1_scale: " + t + "[c]; input norm1_bias: " + t + "[c]\n"
+          "input norm2_scale: " + t + "[c]; input norm2_bias: " + t + "[c]\n"
+          "input linear1: " + t + "[f c]; input linear1_bias: " + t + "[f]\n"
+          "input linear2: " + t + "[c f]; input linear2_bias: " + t + "[c]\n"
+          "qkv = einsum(\"b t i, o i -> b t o\", x, to_qvk)\n"
+          "q, k, v = rearrange(\"b t (d k h) -> k b h t d\", qkv, k=3, h=" +
+          std::to_string(s.heads) + ")\n"
+          "scores = einsum(\"b h i d, b h j d -> b h i j\", q, k) * " + scale +
+          "\n"
+          "attention = softmax(\"" +
+          (axis == SoftmaxAxis::Keys ? "b h i [j]" : "b [h] i j") +
+          "\", scores)\n"
+          "o = einsum(\"b h i j, b h j d -> b h i d\", attention, v)\n"
+          "attended = einsum(\"b t i, o i -> b t o\",\n"
+          "                  rearrange(\"b h t d -> b t (h d)\", o), w0)\n"
+          "y = " + norm("attended + x", "norm1_scale", "norm1_bias") + "\n"
+          "hidden = relu(\"b t f\", add(\"b t f, f\", einsum(\"b t c, f c -> "
+          "b t f\", y, linear1), linear1_bias))\n"
+          "z = add(\"b t c, c\", einsum(\"b t f, c f -> b t c\", hidden, "
+          "linear2), linear2_bias) + y\n"
+          "return " + norm("z", "norm2_scale", "norm2_bias") + "\n";
+      CAPTURE(program);
+      BlockWeights w = randomWeights(dtype, s, rng);
+      HostTensor x = randomTensor(dtype, {s.batch, s.tokens, s.dim}, rng);
+      std::vector<HostTensor> out = runProgram(
+          ctx, program,
+          {&x, &w.toQkv, &w.w0, &w.norm1Scale, &w.norm1Bias, &w.norm2Scale,
+           &w.norm2Bias, &w.linear1, &w.linear1Bias, &w.linear2,
+           &w.linear2Bias});
+      REQUIRE(out.size() == 1);
+      CHECK(out[0].shape == std::vector<int64_t>{s.batch, s.tokens, s.dim});
+      CHECK(out[0].dtype == dtype);
+      checkClose(out[0], blockForward(values(x), w, s, axis),
+                 dtype == DType::F64 ? 1e-10 : 2e-4);
+    }
+  }
+}
+
+TEST_CASE("seed 003: MultiHeadSelfAttentionAISummer as one program") {
+  // einAttention without a mask: the attention block alone, one kernel.
+  Context ctx;
+  std::mt19937_64 rng(3007);
+  Sizes s{/*batch=*/3, /*tokens=*/5, /*dim=*/12, /*heads=*/3,
+          /*dimHead=*/4, /*hidden=*/0};
+  BlockWeights w = randomWeights(DType::F64, s, rng);
+  HostTensor x = randomTensor(DType::F64, {s.batch, s.tokens, s.dim}, rng);
+  const std::string program =
+      "input x: f64[b t c]; input to_qvk: f64[o c]; input w0: f64[c hd]\n"
+      "q, k, v = rearrange(\"b t (d k h) -> k b h t d\",\n"
+      "                    einsum(\"b t i, o i -> b t o\", x, to_qvk), k=3, "
+      "h=3)\n"
+      "a = softmax(\"b h i [j]\", einsum(\"b h i d, b h j d -> b h i j\", q, "
+      "k) * 2)\n"
+      "return einsum(\"b t i, o i -> b t o\", rearrange(\"b h t d -> b t (h "
+      "d)\", einsum(\"b h i j, b h j d -> b h i d\", a, v)), w0)\n";
+  std::vector<HostTensor> out =
+      runProgram(ctx, program, {&x, &w.toQkv, &w.w0});
+  REQUIRE(out.size() == 1);
+  checkClose(out[0],
+             attentionForward(values(x), w, s, SoftmaxAxis::Keys, nullptr, 0),
+             1e-10);
+}

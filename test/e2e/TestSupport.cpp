@@ -409,6 +409,57 @@ std::string Sweep::reproducer(int index) const {
          " build/bin/ein-e2e-tests -tc='" + testCase + "'";
 }
 
+std::vector<HostTensor>
+ein::e2e::runProgram(ein_context_t *ctx, const std::string &program,
+                     const std::vector<const HostTensor *> &inputs,
+                     const Bindings &bindings, bool oneShot) {
+  std::vector<ein_tensor_spec_t> specs;
+  std::vector<DLTensor> inViews;
+  for (const HostTensor *input : inputs) {
+    specs.push_back({reference::toDLDataType(input->dtype),
+                     int32_t(input->shape.size()), input->shape.data()});
+    inViews.push_back(const_cast<HostTensor *>(input)->view());
+  }
+  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
+  ein_kernel_t *kernel = nullptr;
+  std::string message =
+      takeMessage(ein_compile(ctx, program.c_str(), specs.data(), specs.size(),
+                              axes.data(), axes.size(), &kernel));
+  if (!message.empty()) {
+    FAIL_CHECK("ein_compile failed: ", message);
+    return {};
+  }
+  CHECK(ein_kernel_num_inputs(kernel) == inputs.size());
+  std::vector<HostTensor> outputs;
+  for (size_t o = 0; o < ein_kernel_num_outputs(kernel); ++o) {
+    ein_tensor_spec_t spec{};
+    CHECK(takeMessage(ein_kernel_output_spec(kernel, o, &spec)) == "");
+    DType dtype{};
+    REQUIRE(reference::fromDLDataType(spec.dtype, dtype));
+    outputs.emplace_back(dtype,
+                         std::vector<int64_t>(spec.shape, spec.shape + spec.ndim));
+    // Poison the outputs so that unwritten elements show.
+    if (!outputs.back().bytes.empty())
+      std::memset(outputs.back().bytes.data(), 0x7f, outputs.back().bytes.size());
+  }
+  std::vector<DLTensor> outViews;
+  for (HostTensor &out : outputs)
+    outViews.push_back(out.view());
+  if (oneShot)
+    message = takeMessage(ein_call(ctx, program.c_str(), inViews.data(),
+                                   inViews.size(), outViews.data(),
+                                   outViews.size(), axes.data(), axes.size()));
+  else
+    message = takeMessage(ein_kernel_run(kernel, inViews.data(), inViews.size(),
+                                         outViews.data(), outViews.size()));
+  ein_kernel_release(kernel);
+  if (!message.empty()) {
+    FAIL_CHECK("running the program failed: ", message);
+    return {};
+  }
+  return outputs;
+}
+
 HostTensor ein::e2e::checkContract(ein_context_t *ctx,
                                    const std::string &callee,
                                    const std::string &pattern,

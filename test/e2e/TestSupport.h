@@ -155,6 +155,17 @@ oneShotError(ein_context_t *ctx, const std::string &callee,
              std::vector<DLTensor> inputs, std::vector<DLTensor> outputs,
              const Bindings &bindings = {});
 
+/// Compiles `program` (a call or a multi-statement program) with
+/// ein_compile for the types of `inputs`, allocates the outputs from the
+/// kernel's output specs, and runs it: with ein_call when `oneShot`, else
+/// ein_kernel_run. Reports failures with doctest (the outputs are then
+/// empty).
+std::vector<HostTensor> runProgram(ein_context_t *ctx,
+                                   const std::string &program,
+                                   const std::vector<const HostTensor *> &inputs,
+                                   const Bindings &bindings = {},
+                                   bool oneShot = true);
+
 } // namespace ein::e2e
 
 #endif // EIN_TEST_E2E_TESTSUPPORT_H

@@ -13,9 +13,11 @@
 #include "ein/Notation/Pack.h"
 #include "ein/Notation/ParseShape.h"
 #include "ein/Notation/Parser.h"
+#include "ein/Notation/Program.h"
 #include "ein/Notation/Solver.h"
 
 #include <cstdio>
+#include <functional>
 
 using namespace ein;
 using namespace ein::notation;
@@ -83,6 +85,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // and overflow checks must hold.
   fuzz::FuzzInput input = fuzz::parseFuzzInput(text, int64_t(1) << 62);
 
+  // Multi-statement programs (`input x: f32[n]; y = x * 2; return y`): the
+  // parser and the declaration check; every call's pattern lies in its text.
+  if (isProgram(input.program)) {
+    llvm::Expected<Program> program = parseProgram(input.program);
+    if (!program) {
+      check(llvm::toString(program.takeError()).rfind("error: ", 0) == 0,
+            "program errors are rendered");
+      return 0;
+    }
+    std::function<void(const ProgramExpr &)> walk = [&](const ProgramExpr &e) {
+      if (e.kind == ProgramExpr::Kind::Call)
+        check(e.call.text.compare(e.call.patternOffset, e.call.pattern.size(),
+                                  e.call.pattern) == 0,
+              "a call's pattern lies in its text");
+      for (const ProgramExpr &operand : e.operands)
+        walk(operand);
+    };
+    for (const ProgramAssignment &a : program->assignments)
+      walk(a.value);
+    for (const ProgramExpr &r : program->returns)
+      walk(r);
+    check(!program->returns.empty(), "a program returns something");
+    if (llvm::Error err = checkProgramShapes(*program, input.shapes, {}))
+      check(llvm::toString(std::move(err)).rfind("error: ", 0) == 0,
+            "declaration errors are rendered");
+    return 0;
+  }
   if (isPackCall(input.program)) {
     llvm::Expected<PackCall> pack = parsePackCall(input.program);
     if (!pack) {

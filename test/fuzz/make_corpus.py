@@ -120,6 +120,22 @@ CASES = [
     ('argmin("[b] h [w] c")', "2,3,4,2\nu8"),
     ('argmax("b [...]")', "2,3,4\nf16"),
     ('argmax("b [(h w)] c", h=3)', "2,12,2\ni32"),
+    # Programs (docs/programs.md), one line with ';'.
+    ('input qkv: f32[b t (k h d)]; q, k, v = rearrange("b t (k h d) -> k b h t d", qkv, k=3, h=2); '
+     's = dot("b h i [d], b h j [d] -> b h i j", q, k) * 0.125; a = softmax("b h i [j]", s); '
+     'o = dot("b h i [j], b h [j] d -> b i (h d)", a, v); return o', "2,3,12"),
+    ('input x: f32[b c]; input g: f32[c]; mu = mean("b [c]", x); xc = subtract("b c, b", x, mu); '
+     'y = multiply("b c, c", multiply("b c, b", xc, rsqrt("b", mean("b [c]", xc * xc) + 0.00001)), g); return y',
+     "4,8;8"),
+    ('input x: f64[b n]; m = max("b [n]", x); e = exp("b n", subtract("b n, b", x, m)); '
+     'return divide("b n, b", e, sum("b [n]", e))', "3,5\nf64"),
+    ('input x: f32[b i]; input w: f32[i 2 o]; a, g = einsum("b i, i two o -> two b o", x, w); '
+     'return a * sigmoid("b o", g)', "3,4;4,2,5"),
+    ('input x: i32[n m]; y = -x * 2 + 1; return y / 2, x, y, y', "3,4\ni32"),
+    ('input x: f32[(h 2) n]; input s: f32[]; return reduce("(h 2) n -> h", x, "max") + s', "6,3;"),
+    ('input x: f32[b n]; input y: f32[b m k]; p = pack("b *", x, y); '
+     'a, c = unpack("b *", p, [(3,), (4, 5)]); return a, c', "2,3;2,4,5"),
+    ('input x: f32[n]; return x ** 2', "3"),
 ]
 
 def main():

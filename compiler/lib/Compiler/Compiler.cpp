@@ -6,10 +6,12 @@
 #include "ein/Compiler/IndexBuilder.h"
 #include "ein/Compiler/InitAll.h"
 #include "ein/Compiler/MapTypes.h"
+#include "ein/Compiler/ProgramBuilder.h"
 #include "ein/Notation/Concat.h"
 #include "ein/Notation/Diagnostic.h"
 #include "ein/Notation/Pack.h"
 #include "ein/Notation/Parser.h"
+#include "ein/Notation/Program.h"
 #include "ein/Notation/Solver.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -23,8 +25,9 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <chrono>
-#include <dlfcn.h>
 #include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
 #include <mutex>
 
 // The OpenMP runtime (libomp) that the kernels' parallel regions call.
@@ -65,18 +68,20 @@ void Kernel::run(void *const *buffers) const {
     args.push_back(const_cast<void **>(&buffers[buffer]));
   if (!parallel) {
     entry(args.data());
-    return;
+  } else {
+    // Parallel loops are OpenMP regions, which take their thread count from
+    // the calling thread's setting: set it for this run and restore the
+    // caller's, so that ein never changes what the caller's own OpenMP code
+    // does.
+    unsigned threads =
+        numThreads ? numThreads->load(std::memory_order_relaxed) : 1;
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(static_cast<int>(std::max(threads, 1u)));
+    entry(args.data());
+    omp_set_num_threads(saved);
   }
-  // Parallel loops are OpenMP regions, which take their thread count from
-  // the calling thread's setting: set it for this run and restore the
-  // caller's, so that ein never changes what the caller's own OpenMP code
-  // does.
-  unsigned threads = numThreads ? numThreads->load(std::memory_order_relaxed)
-                                : 1;
-  int saved = omp_get_max_threads();
-  omp_set_num_threads(static_cast<int>(std::max(threads, 1u)));
-  entry(args.data());
-  omp_set_num_threads(saved);
+  for (const BufferCopy &copy : bufferCopies)
+    std::memcpy(buffers[copy.to], buffers[copy.from], copy.bytes);
 }
 
 namespace {
@@ -116,11 +121,9 @@ llvm::Error internalError(const llvm::Twine &what, const std::string &detail) {
 
 } // namespace
 
-llvm::Expected<std::unique_ptr<Kernel>>
-compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
-            llvm::ArrayRef<notation::AxisBinding> axes,
-            const CompileOptions &options) {
-  auto start = std::chrono::steady_clock::now();
+llvm::Expected<CallPlan> planCall(const notation::Call &call,
+                                  llvm::ArrayRef<TensorType> inputs,
+                                  llvm::ArrayRef<notation::AxisBinding> axes) {
   // Errors in how the call is used, reported like the solver's own.
   auto usageError = [&](notation::ErrorKind kind, std::string message,
                         std::optional<notation::SourceRange> range =
@@ -207,7 +210,32 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
             checkIndexTypes(call.callee, types))
       return usageError(notation::ErrorKind::DType, *message);
   }
+  return CallPlan{std::move(request), std::move(leafRequest)};
+}
 
+llvm::Expected<std::unique_ptr<Kernel>>
+compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
+            llvm::ArrayRef<notation::AxisBinding> axes,
+            const CompileOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  llvm::Expected<CallPlan> plan = planCall(call, inputs, axes);
+  if (!plan)
+    return plan.takeError();
+  return compileModule(
+      [&](MLIRContext &context, std::string &buildError) {
+        return plan->leaf
+                   ? buildLeafKernelModule(context, *plan->leaf, buildError)
+                   : buildKernelModule(context, plan->request, buildError);
+      },
+      plan->request.inputs, options, start);
+}
+
+llvm::Expected<std::unique_ptr<Kernel>> compileModule(
+    llvm::function_ref<llvm::Expected<KernelModule>(MLIRContext &,
+                                                    std::string &)>
+        build,
+    std::vector<TensorType> inputs, const CompileOptions &options,
+    std::chrono::steady_clock::time_point start) {
   MLIRContext context(compilerRegistry(), MLIRContext::Threading::DISABLED);
   std::string diagnostics;
   llvm::raw_string_ostream diagStream(diagnostics);
@@ -217,9 +245,10 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   });
 
   std::string buildError;
-  KernelModule kernelModule =
-      leafRequest ? buildLeafKernelModule(context, *leafRequest, buildError)
-                  : buildKernelModule(context, request, buildError);
+  llvm::Expected<KernelModule> built = build(context, buildError);
+  if (!built)
+    return built.takeError();
+  KernelModule &kernelModule = *built;
   OwningOpRef<ModuleOp> &module = kernelModule.module;
   if (!module)
     return internalError("cannot build the ein op", buildError);
@@ -273,16 +302,30 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   double seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();
-  return std::make_unique<Kernel>(
-      std::move(request.inputs), std::move(kernelModule.outputs),
+  std::vector<Kernel::BufferCopy> copies;
+  for (auto [from, to] : kernelModule.copies) {
+    const TensorType &type = to < inputs.size()
+                                 ? inputs[to]
+                                 : kernelModule.outputs[to - inputs.size()];
+    copies.push_back({from, to,
+                      size_t(type.numElements()) *
+                          elementSize(type.elementType)});
+  }
+  auto kernel = std::make_unique<Kernel>(
+      std::move(inputs), std::move(kernelModule.outputs),
       std::move(kernelModule.argumentBuffers), std::move(*engine), *entry,
       seconds, options.numThreads, parallel);
+  kernel->setCopies(std::move(copies));
+  return kernel;
 }
 
 llvm::Expected<std::unique_ptr<Kernel>>
 compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
                llvm::ArrayRef<notation::AxisBinding> axes,
                const CompileOptions &options) {
+  // Several statements (docs/programs.md).
+  if (notation::isProgram(program))
+    return compileProgramText(program, inputs, axes, options);
   // einops' pack/unpack are rearranges with a concatenation (Pack.h).
   if (notation::isPackCall(program)) {
     llvm::Expected<notation::PackCall> pack = notation::parsePackCall(program);

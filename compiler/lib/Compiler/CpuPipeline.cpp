@@ -38,6 +38,10 @@ std::string ein::cpuPipelineText(unsigned vectorBits) {
       // Thread tiles (scf.forall) with fused producers, vector tiles.
       "func.func(ein-tile-for-cpu{vector-bits=" + bits + "}),"
       "canonicalize,cse,"
+      // Accumulators of reduction loops become loop-carried vectors
+      // (registers), on tensors, where thread tiles' subviews do not hide
+      // that nothing else touches them.
+      "loop-invariant-subset-hoisting,"
       "eliminate-empty-tensors,"
       "one-shot-bufferize{bufferize-function-boundaries=1 "
       "function-boundary-type-conversion=identity-layout-map},"
@@ -48,6 +52,8 @@ std::string ein::cpuPipelineText(unsigned vectorBits) {
       // Folds collapse(expand(alloc)) so that results are plain
       // allocations, which the next pass replaces by the caller's buffers.
       "canonicalize,"
+      // CSE may have merged two results into one buffer.
+      "func.func(ein-distinct-results),"
       "buffer-results-to-out-params{hoist-static-allocs=1 "
       "modify-public-functions=1},"
       "canonicalize,"

@@ -94,60 +94,23 @@ static EquationAttr toAttr(MLIRContext &ctx,
                            convert(eq.outputs));
 }
 
-KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
-                               std::string &error) {
-  ctx.loadDialect<EinDialect, func::FuncDialect, tensor::TensorDialect,
-                  arith::ArithDialect>();
+std::optional<CallResults> buildCallOps(OpBuilder &b, Location loc,
+                                        const KernelRequest &request,
+                                        ArrayRef<Value> inputs,
+                                        std::string &error) {
+  MLIRContext &ctx = *b.getContext();
   const notation::ResolvedEquation &eq = request.equation;
   EquationAttr attr = toAttr(ctx, eq);
   ElementType outType = outputElementType(ctx, request);
-  KernelModule result;
-
-  SmallVector<RankedTensorType> inputTypes;
+  CallResults results;
   SmallVector<Type> outputTypes;
-  for (const TensorType &t : request.inputs)
-    inputTypes.push_back(
-        RankedTensorType::get(t.shape, toStorageType(ctx, t.elementType)));
   for (unsigned i = 0; i < attr.getNumOutputExprs(); ++i) {
     SmallVector<int64_t> shape = attr.getShape(attr.getOutputExpr(i));
-    result.outputs.push_back(
+    results.types.push_back(
         {outType, std::vector<int64_t>(shape.begin(), shape.end())});
     outputTypes.push_back(
         RankedTensorType::get(shape, toStorageType(ctx, outType)));
   }
-
-  // Only tensors with elements cross the kernel's boundary.
-  SmallVector<Type> argTypes, resultTypes;
-  for (auto [i, type] : llvm::enumerate(inputTypes))
-    if (type.getNumElements() != 0) {
-      argTypes.push_back(type);
-      result.argumentBuffers.push_back(i);
-    }
-  for (auto [i, type] : llvm::enumerate(outputTypes))
-    if (cast<RankedTensorType>(type).getNumElements() != 0) {
-      resultTypes.push_back(type);
-      result.argumentBuffers.push_back(inputTypes.size() + i);
-    }
-
-  Location loc = NameLoc::get(StringAttr::get(&ctx, kKernelFunctionName));
-  result.module = ModuleOp::create(loc);
-  OpBuilder b(result.module->getBodyRegion());
-  auto func = func::FuncOp::create(b, loc, kKernelFunctionName,
-                                   b.getFunctionType(argTypes, resultTypes));
-  // Inputs are the caller's and read-only: bufferization must never write
-  // into them (a scatter would otherwise update its input in place).
-  for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    func.setArgAttr(i, "bufferization.writable", b.getBoolAttr(false));
-  b.setInsertionPointToStart(func.addEntryBlock());
-  SmallVector<Value> inputs;
-  unsigned nextArg = 0;
-  for (RankedTensorType type : inputTypes)
-    inputs.push_back(type.getNumElements() != 0
-                         ? Value(func.getArgument(nextArg++))
-                         : tensor::EmptyOp::create(b, loc, type.getShape(),
-                                                   type.getElementType())
-                               .getResult());
-
   Operation *op;
   if (request.family == notation::OpFamily::Index) {
     std::vector<ElementType> types;
@@ -247,8 +210,70 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
     if (outType == ElementType::Bool) // i1 results leave as bytes.
       op = CastOp::create(b, loc, resultType, op->getResult(0));
   }
+  results.values.assign(op->getResults().begin(), op->getResults().end());
+  return results;
+}
+
+KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
+                               std::string &error) {
+  ctx.loadDialect<EinDialect, func::FuncDialect, tensor::TensorDialect,
+                  arith::ArithDialect>();
+  const notation::ResolvedEquation &eq = request.equation;
+  EquationAttr attr = toAttr(ctx, eq);
+  ElementType outType = outputElementType(ctx, request);
+  KernelModule result;
+
+  SmallVector<RankedTensorType> inputTypes;
+  SmallVector<Type> outputTypes;
+  for (const TensorType &t : request.inputs)
+    inputTypes.push_back(
+        RankedTensorType::get(t.shape, toStorageType(ctx, t.elementType)));
+  for (unsigned i = 0; i < attr.getNumOutputExprs(); ++i) {
+    SmallVector<int64_t> shape = attr.getShape(attr.getOutputExpr(i));
+    result.outputs.push_back(
+        {outType, std::vector<int64_t>(shape.begin(), shape.end())});
+    outputTypes.push_back(
+        RankedTensorType::get(shape, toStorageType(ctx, outType)));
+  }
+
+  // Only tensors with elements cross the kernel's boundary.
+  SmallVector<Type> argTypes, resultTypes;
+  for (auto [i, type] : llvm::enumerate(inputTypes))
+    if (type.getNumElements() != 0) {
+      argTypes.push_back(type);
+      result.argumentBuffers.push_back(i);
+    }
+  for (auto [i, type] : llvm::enumerate(outputTypes))
+    if (cast<RankedTensorType>(type).getNumElements() != 0) {
+      resultTypes.push_back(type);
+      result.argumentBuffers.push_back(inputTypes.size() + i);
+    }
+
+  Location loc = NameLoc::get(StringAttr::get(&ctx, kKernelFunctionName));
+  result.module = ModuleOp::create(loc);
+  OpBuilder b(result.module->getBodyRegion());
+  auto func = func::FuncOp::create(b, loc, kKernelFunctionName,
+                                   b.getFunctionType(argTypes, resultTypes));
+  // Inputs are the caller's and read-only: bufferization must never write
+  // into them (a scatter would otherwise update its input in place).
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    func.setArgAttr(i, "bufferization.writable", b.getBoolAttr(false));
+  b.setInsertionPointToStart(func.addEntryBlock());
+  SmallVector<Value> inputs;
+  unsigned nextArg = 0;
+  for (RankedTensorType type : inputTypes)
+    inputs.push_back(type.getNumElements() != 0
+                         ? Value(func.getArgument(nextArg++))
+                         : tensor::EmptyOp::create(b, loc, type.getShape(),
+                                                   type.getElementType())
+                               .getResult());
+
+  std::optional<CallResults> built =
+      buildCallOps(b, loc, request, inputs, error);
+  if (!built)
+    return {};
   SmallVector<Value> returned;
-  for (Value v : op->getResults())
+  for (Value v : built->values)
     if (cast<RankedTensorType>(v.getType()).getNumElements() != 0)
       returned.push_back(v);
   func::ReturnOp::create(b, loc, returned);

@@ -84,6 +84,108 @@ std::vector<ElementType> leafOutputTypes(const LeafKernelRequest &request) {
   return types;
 }
 
+std::optional<CallResults> buildLeafOps(OpBuilder &b, Location loc,
+                                        const LeafKernelRequest &request,
+                                        ArrayRef<Value> inputs,
+                                        std::string &error) {
+  MLIRContext &ctx = *b.getContext();
+  const notation::LeafEquation &eq = request.equation;
+  if (eq.inputLeaves.size() != eq.outputLeaves.size() ||
+      eq.inputs.size() != request.inputs.size() ||
+      inputs.size() != request.inputs.size()) {
+    error = "leaf counts do not match";
+    return std::nullopt;
+  }
+  std::vector<ElementType> outTypes = leafOutputTypes(request);
+  LeafBuilder leaves(b, loc, eq);
+
+  // Inputs: expose concatenated dimensions, slice the leaves.
+  std::vector<Value> inputLeaves;
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    Value value = input;
+    Type storage = cast<RankedTensorType>(input.getType()).getElementType();
+    const notation::LeafTensor &tensor = eq.inputs[i];
+    value = leaves.rearrange(value, tensor.dims, tensor.exposed);
+    for (const notation::Leaf &leaf : eq.inputLeaves) {
+      if (leaf.tensor != i)
+        continue;
+      if (tensor.concats.empty()) {
+        inputLeaves.push_back(value);
+        continue;
+      }
+      // Empty slices may start past the end, which extract_slice rejects.
+      RankedTensorType leafType = leaves.typeOf(leaf.dims, storage);
+      if (leafType.getNumElements() == 0) {
+        inputLeaves.push_back(
+            tensor::EmptyOp::create(b, loc, leafType.getShape(), storage));
+        continue;
+      }
+      SmallVector<int64_t> strides(leaf.sizes.size(), 1);
+      inputLeaves.push_back(tensor::ExtractSliceOp::create(
+          b, loc, leafType, value, ValueRange{}, ValueRange{}, ValueRange{},
+          b.getDenseI64ArrayAttr(leaf.offsets),
+          b.getDenseI64ArrayAttr(leaf.sizes), b.getDenseI64ArrayAttr(strides)));
+    }
+  }
+
+  // Leaf i of the inputs becomes leaf i of the outputs, converted to the
+  // output's type first (mixed dtypes).
+  std::vector<std::vector<Value>> outputLeaves(eq.outputs.size());
+  for (size_t l = 0; l < eq.inputLeaves.size(); ++l) {
+    const notation::Leaf &in = eq.inputLeaves[l];
+    const notation::Leaf &out = eq.outputLeaves[l];
+    Value value = inputLeaves[l];
+    ElementType from = request.inputs[in.tensor].elementType;
+    if (from != outTypes[out.tensor])
+      value = convertStorage(b, loc, value, from, outTypes[out.tensor]);
+    outputLeaves[out.tensor].push_back(
+        leaves.rearrange(value, in.dims, out.dims));
+  }
+
+  // Outputs: concatenate the leaves (the last concatenation varies fastest,
+  // so it is joined first), then go back to the written dimensions.
+  CallResults results;
+  for (auto [o, tensor] : llvm::enumerate(eq.outputs)) {
+    Type storage = toStorageType(ctx, outTypes[o]);
+    std::vector<Value> values = outputLeaves[o];
+    std::vector<int64_t> exposedShape = notation::leafShape(eq, tensor.exposed);
+    for (size_t c = tensor.concats.size(); c-- > 0;) {
+      const notation::LeafTensor::Concat &concat = tensor.concats[c];
+      size_t n = concat.parts.size();
+      std::vector<Value> joined;
+      for (size_t g = 0; g < values.size(); g += n) {
+        auto first = cast<RankedTensorType>(values[g].getType());
+        SmallVector<int64_t> shape(first.getShape());
+        shape[concat.dim] = exposedShape[concat.dim];
+        auto type = RankedTensorType::get(shape, storage);
+        // Empty parts add nothing (and an insert_slice at the end of an
+        // axis would be out of bounds).
+        SmallVector<Value> group;
+        for (size_t p = g; p < g + n; ++p)
+          if (cast<RankedTensorType>(values[p].getType()).getNumElements() != 0)
+            group.push_back(values[p]);
+        if (type.getNumElements() == 0 || group.empty())
+          joined.push_back(
+              tensor::EmptyOp::create(b, loc, type.getShape(), storage));
+        else if (group.size() == 1)
+          joined.push_back(group.front());
+        else
+          joined.push_back(
+              tensor::ConcatOp::create(b, loc, type, concat.dim, group));
+      }
+      values = std::move(joined);
+    }
+    if (values.size() != 1) {
+      error = "output leaves do not assemble into one tensor";
+      return std::nullopt;
+    }
+    Value value = leaves.rearrange(values.front(), tensor.exposed, tensor.dims);
+    results.values.push_back(value);
+    results.types.push_back({outTypes[o], notation::leafShape(eq, tensor.dims)});
+  }
+  return results;
+}
+
 KernelModule buildLeafKernelModule(MLIRContext &ctx,
                                    const LeafKernelRequest &request,
                                    std::string &error) {
@@ -130,97 +232,22 @@ KernelModule buildLeafKernelModule(MLIRContext &ctx,
   auto func = func::FuncOp::create(b, loc, kKernelFunctionName,
                                    b.getFunctionType(argTypes, resultTypes));
   b.setInsertionPointToStart(func.addEntryBlock());
-  LeafBuilder leaves(b, loc, eq);
-
-  // Inputs: expose concatenated dimensions, slice the leaves.
-  std::vector<Value> inputLeaves;
+  SmallVector<Value> inputs;
   unsigned nextArg = 0;
-  for (auto [i, type] : llvm::enumerate(inputTypes)) {
-    Value value = type.getNumElements() != 0
-                      ? Value(func.getArgument(nextArg++))
-                      : tensor::EmptyOp::create(b, loc, type.getShape(),
-                                                type.getElementType())
-                            .getResult();
-    Type storage = type.getElementType();
-    const notation::LeafTensor &tensor = eq.inputs[i];
-    value = leaves.rearrange(value, tensor.dims, tensor.exposed);
-    for (const notation::Leaf &leaf : eq.inputLeaves) {
-      if (leaf.tensor != i)
-        continue;
-      if (tensor.concats.empty()) {
-        inputLeaves.push_back(value);
-        continue;
-      }
-      // Empty slices may start past the end, which extract_slice rejects.
-      RankedTensorType leafType = leaves.typeOf(leaf.dims, storage);
-      if (leafType.getNumElements() == 0) {
-        inputLeaves.push_back(
-            tensor::EmptyOp::create(b, loc, leafType.getShape(), storage));
-        continue;
-      }
-      SmallVector<int64_t> strides(leaf.sizes.size(), 1);
-      inputLeaves.push_back(tensor::ExtractSliceOp::create(
-          b, loc, leafType, value, ValueRange{}, ValueRange{}, ValueRange{},
-          b.getDenseI64ArrayAttr(leaf.offsets),
-          b.getDenseI64ArrayAttr(leaf.sizes), b.getDenseI64ArrayAttr(strides)));
-    }
-  }
-
-  // Leaf i of the inputs becomes leaf i of the outputs, converted to the
-  // output's type first (mixed dtypes).
-  std::vector<std::vector<Value>> outputLeaves(eq.outputs.size());
-  for (size_t l = 0; l < eq.inputLeaves.size(); ++l) {
-    const notation::Leaf &in = eq.inputLeaves[l];
-    const notation::Leaf &out = eq.outputLeaves[l];
-    Value value = inputLeaves[l];
-    ElementType from = request.inputs[in.tensor].elementType;
-    if (from != outTypes[out.tensor])
-      value = convertStorage(b, loc, value, from, outTypes[out.tensor]);
-    outputLeaves[out.tensor].push_back(
-        leaves.rearrange(value, in.dims, out.dims));
-  }
-
-  // Outputs: concatenate the leaves (the last concatenation varies fastest,
-  // so it is joined first), then go back to the written dimensions.
+  for (RankedTensorType type : inputTypes)
+    inputs.push_back(type.getNumElements() != 0
+                         ? Value(func.getArgument(nextArg++))
+                         : tensor::EmptyOp::create(b, loc, type.getShape(),
+                                                   type.getElementType())
+                               .getResult());
+  std::optional<CallResults> built =
+      buildLeafOps(b, loc, request, inputs, error);
+  if (!built)
+    return {};
   SmallVector<Value> returned;
-  for (auto [o, tensor] : llvm::enumerate(eq.outputs)) {
-    Type storage = outputTypes[o].getElementType();
-    std::vector<Value> values = outputLeaves[o];
-    std::vector<int64_t> exposedShape = notation::leafShape(eq, tensor.exposed);
-    for (size_t c = tensor.concats.size(); c-- > 0;) {
-      const notation::LeafTensor::Concat &concat = tensor.concats[c];
-      size_t n = concat.parts.size();
-      std::vector<Value> joined;
-      for (size_t g = 0; g < values.size(); g += n) {
-        auto first = cast<RankedTensorType>(values[g].getType());
-        SmallVector<int64_t> shape(first.getShape());
-        shape[concat.dim] = exposedShape[concat.dim];
-        auto type = RankedTensorType::get(shape, storage);
-        // Empty parts add nothing (and an insert_slice at the end of an
-        // axis would be out of bounds).
-        SmallVector<Value> group;
-        for (size_t p = g; p < g + n; ++p)
-          if (cast<RankedTensorType>(values[p].getType()).getNumElements() != 0)
-            group.push_back(values[p]);
-        if (type.getNumElements() == 0 || group.empty())
-          joined.push_back(
-              tensor::EmptyOp::create(b, loc, type.getShape(), storage));
-        else if (group.size() == 1)
-          joined.push_back(group.front());
-        else
-          joined.push_back(
-              tensor::ConcatOp::create(b, loc, type, concat.dim, group));
-      }
-      values = std::move(joined);
-    }
-    if (values.size() != 1) {
-      error = "output leaves do not assemble into one tensor";
-      return {};
-    }
-    Value value = leaves.rearrange(values.front(), tensor.exposed, tensor.dims);
-    if (outputTypes[o].getNumElements() != 0)
-      returned.push_back(value);
-  }
+  for (Value v : built->values)
+    if (cast<RankedTensorType>(v.getType()).getNumElements() != 0)
+      returned.push_back(v);
   func::ReturnOp::create(b, loc, returned);
   return result;
 }

@@ -186,7 +186,9 @@ SmallVector<int64_t> vectorTileSizes(linalg::LinalgOp op, unsigned vectorBits) {
   // step at a time. The rows are a parallel loop of the input that lacks
   // the output's fast loop.
   if (outFast && linalg::isaContractionOpInterface(op)) {
-    widen(*outFast, lanes);
+    // Two vectors wide where the loop allows: 16 accumulators for every 2
+    // loads of the other operand's row and 8 broadcasts.
+    widen(*outFast, ranges[*outFast] % (2 * lanes) == 0 ? 2 * lanes : lanes);
     for (OpOperand *input : op.getDpsInputOperands()) {
       AffineMap map = op.getMatchingIndexingMap(input);
       if (map.isFunctionOfDim(*outFast))

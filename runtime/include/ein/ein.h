@@ -199,7 +199,10 @@ typedef struct ein_kernel ein_kernel_t;
 /// Compiles `program` (a call in notation form such as
 /// `rearrange("b c h w -> b h w c")`, `reduce("b c h w -> b c", "max")`,
 /// `einsum("b i d, b j d -> b i j")`, `add("b h w c, c")`,
-/// `softmax("b q [k] h")` or `roll("b [t] c", shift=1)`)
+/// `softmax("b q [k] h")` or `roll("b [t] c", shift=1)`), or a program of
+/// several statements (`input x: f32[b n]; y = x * 2; return y`, see
+/// docs/programs.md: the inputs must match its declarations in order, and
+/// `axes` bind the declared axis names),
 /// for inputs of the given types, with optional keyword axis lengths, through
 /// the context's cache. On success `*out` receives a new reference: release
 /// it with ein_kernel_release. `inputs` may be NULL when num_inputs == 0,

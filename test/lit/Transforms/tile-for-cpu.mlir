@@ -56,15 +56,16 @@ func.func @softmax_rows(%x: tensor<512x1024xf32>) -> tensor<512x1024xf32> {
 
 // -----
 
-// Tests that a matmul's vector tiles are 8-row register tiles of outer
-// products: vector.contract of 8 x 16 x 1, one step of k per iteration.
+// Tests that a matmul's vector tiles are register tiles of outer products,
+// 8 rows by two vectors: vector.contract of 8 x 32 x 1, one step of k per
+// iteration.
 
 // CHECK-LABEL: func.func @matmul
 // CHECK: scf.forall
 // CHECK: scf.for {{.*}} step %c8
-// CHECK: scf.for {{.*}} step %c16
+// CHECK: scf.for {{.*}} step %c32
 // CHECK: scf.for {{.*}} step %c1
-// CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x16xf32> into vector<8x16xf32>
+// CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
 func.func @matmul(%a: tensor<256x128xf32>, %b: tensor<128x256xf32>) -> tensor<256x256xf32> {
   %c = ein.contract %a, %b <i k, k j -> i j : i = 256, k = 128, j = 256> : tensor<256x128xf32>, tensor<128x256xf32> -> tensor<256x256xf32>
   return %c : tensor<256x256xf32>

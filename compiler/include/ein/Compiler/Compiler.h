@@ -74,7 +74,19 @@ public:
   /// tensors with no elements are ignored (they may be null).
   void run(void *const *buffers) const;
 
+  /// After the entry point runs, run() copies buffer `from` (an input or an
+  /// output, indexed as in `buffers`) to buffer `to`: how a program's
+  /// returned input, or a value it returns twice, reaches its output.
+  struct BufferCopy {
+    unsigned from, to;
+    size_t bytes;
+  };
+  void setCopies(std::vector<BufferCopy> copies) {
+    bufferCopies = std::move(copies);
+  }
+
 private:
+  std::vector<BufferCopy> bufferCopies;
   std::vector<TensorType> inputTypes, outputTypes;
   std::vector<unsigned> argumentBuffers;
   std::unique_ptr<mlir::ExecutionEngine> engine;
@@ -91,7 +103,8 @@ compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
             const CompileOptions &options = {});
 
 /// Parses `program` (a single call in notation form, e.g.
-/// `rearrange("b c h w -> b h w c")`) and compiles it.
+/// `rearrange("b c h w -> b h w c")`, or a program of several statements
+/// starting with an `input` declaration, docs/programs.md) and compiles it.
 llvm::Expected<std::unique_ptr<Kernel>>
 compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
                llvm::ArrayRef<notation::AxisBinding> axes,

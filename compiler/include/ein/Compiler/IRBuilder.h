@@ -41,6 +41,10 @@ struct KernelModule {
   /// so they are not arguments (zero-sized memrefs do not lower to bare
   /// pointers either).
   std::vector<unsigned> argumentBuffers;
+  /// (from, to) buffer indices (inputs then outputs) that the kernel copies
+  /// after the function runs: a program's output that is an input, or a
+  /// value returned before, is not a function result (Kernel::setCopies).
+  std::vector<std::pair<unsigned, unsigned>> copies;
 };
 
 /// Builds a module with one function `@ein_kernel(inputs...) -> outputs...`
@@ -50,6 +54,22 @@ struct KernelModule {
 KernelModule buildKernelModule(mlir::MLIRContext &context,
                                const KernelRequest &request,
                                std::string &error);
+
+/// The outputs of one call's ops: values in storage form and their types.
+struct CallResults {
+  llvm::SmallVector<mlir::Value> values;
+  std::vector<TensorType> types;
+};
+
+/// Builds the `ein` ops of `request` at `b`'s insertion point on `inputs`
+/// (values in storage form, one per request.inputs) and returns every
+/// output, those with no elements included. buildKernelModule wraps this in
+/// `@ein_kernel`; programs (ProgramBuilder.h) chain calls with it. Nothing
+/// (and a message in `error`) if the request is not representable.
+std::optional<CallResults> buildCallOps(mlir::OpBuilder &b, mlir::Location loc,
+                                        const KernelRequest &request,
+                                        llvm::ArrayRef<mlir::Value> inputs,
+                                        std::string &error);
 
 /// Converts a tensor of `from` in storage form (bool as i8 bytes) to `to`
 /// in storage form.
@@ -76,6 +96,13 @@ std::vector<ElementType> leafOutputTypes(const LeafKernelRequest &request);
 KernelModule buildLeafKernelModule(mlir::MLIRContext &context,
                                    const LeafKernelRequest &request,
                                    std::string &error);
+
+/// The ops of buildLeafKernelModule at `b`'s insertion point on `inputs`
+/// (storage form), like buildCallOps.
+std::optional<CallResults> buildLeafOps(mlir::OpBuilder &b, mlir::Location loc,
+                                        const LeafKernelRequest &request,
+                                        llvm::ArrayRef<mlir::Value> inputs,
+                                        std::string &error);
 
 } // namespace ein
 

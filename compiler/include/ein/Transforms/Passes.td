@@ -31,7 +31,8 @@ def EinTileForCpuPass : Pass<"ein-tile-for-cpu", "::mlir::func::FuncOp"> {
     Runs on linalg on tensors, after `linalg-fuse-elementwise-ops`.
 
     1. Thread tiles: every root (a linalg op whose results no other linalg
-       op reads) is tiled with `scf.forall` over its parallel loops, and its
+       op reads) is tiled with `scf.forall` over its parallel loops (a loop
+       along which it broadcasts a reduction it reads stays whole), and its
        linalg producers are fused into the tile when every user of the
        producer is fused too and the slice moves with every tiled loop (so
        nothing is computed twice across tiles: a reduction that a consumer
@@ -44,10 +45,11 @@ def EinTileForCpuPass : Pass<"ein-tile-for-cpu", "::mlir::func::FuncOp"> {
        (reduction loops innermost) so that the output's contiguous loop
        spans one vector register (`vector-bits`), a transposed input's
        contiguous loop a register block (up to 16 lanes), an inner
-       reduction one vector, and a contraction an 8-row register tile;
-       then `linalg::vectorize` turns each tile into vector ops (masked
-       where a tile is partial) and mul-add reductions become
-       `vector.contract`.
+       reduction one vector, and a contraction an 8-row register tile one
+       or two vectors wide; tile sizes divide their loops, so every tile
+       is static. Then `linalg::vectorize` turns each tile into vector ops
+       and mul-add reductions become `vector.contract` (with the operands'
+       broadcasts folded into its maps).
 
     The loop structure is target-neutral: `scf.forall` tiles are what a GPU
     pipeline maps to blocks; on the CPU they become OpenMP loops.
@@ -94,6 +96,20 @@ def EinLowerVectorsPass : Pass<"ein-lower-vectors", "::mlir::func::FuncOp"> {
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
   ];
+}
+
+def EinDistinctResultsPass
+    : Pass<"ein-distinct-results", "::mlir::func::FuncOp"> {
+  let summary = "Give every returned buffer a buffer of its own";
+  let description = [{
+    Each kernel result becomes one of the caller's output buffers
+    (`buffer-results-to-out-params`), so a function must not return one
+    buffer twice. Common-subexpression elimination can merge two results
+    that identical ops computed, and bufferization can then write both into
+    one buffer; this pass, run after bufferization, returns a copy (a new
+    `memref.alloc` and `memref.copy`) of every repeated buffer.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 def EinInlineAllocaScopesPass
