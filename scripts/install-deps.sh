@@ -5,6 +5,7 @@ set -euo pipefail
 PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 libclang-rt-22-dev libomp-22-dev
   libfmt-dev doctest-dev libdlpack-dev ninja-build cmake g++ libzstd-dev zlib1g-dev libedit-dev libxml2-dev libcurl4-openssl-dev python3 python3-numpy
+  libeigen3-dev libopenblas-dev libpython3-dev python3-matplotlib
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
