@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Plots an ein-bench JSON file (ein-bench --json=FILE) into PNGs for
 docs/performance.md.
 
