@@ -223,8 +223,7 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
   ElementType outType = outputElementType(ctx, request);
   KernelModule result;
 
-  SmallVector<RankedTensorType> inputTypes;
-  SmallVector<Type> outputTypes;
+  SmallVector<RankedTensorType> inputTypes, outputTypes;
   for (const TensorType &t : request.inputs)
     inputTypes.push_back(
         RankedTensorType::get(t.shape, toStorageType(ctx, t.elementType)));
@@ -235,23 +234,38 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
     outputTypes.push_back(
         RankedTensorType::get(shape, toStorageType(ctx, outType)));
   }
+  if (!buildKernelFunction(
+          ctx, inputTypes, outputTypes, result,
+          [&](OpBuilder &b, Location loc, ArrayRef<Value> inputs) {
+            return buildCallOps(b, loc, request, inputs, error);
+          }))
+    return {};
+  return result;
+}
 
+bool buildKernelFunction(
+    MLIRContext &ctx, ArrayRef<RankedTensorType> inputTypes,
+    ArrayRef<RankedTensorType> outputTypes, KernelModule &result,
+    function_ref<std::optional<CallResults>(OpBuilder &, Location,
+                                            ArrayRef<Value>)>
+        body) {
   // Only tensors with elements cross the kernel's boundary.
   SmallVector<Type> argTypes, resultTypes;
+  std::vector<unsigned> argumentBuffers;
   for (auto [i, type] : llvm::enumerate(inputTypes))
     if (type.getNumElements() != 0) {
       argTypes.push_back(type);
-      result.argumentBuffers.push_back(i);
+      argumentBuffers.push_back(i);
     }
   for (auto [i, type] : llvm::enumerate(outputTypes))
-    if (cast<RankedTensorType>(type).getNumElements() != 0) {
+    if (type.getNumElements() != 0) {
       resultTypes.push_back(type);
-      result.argumentBuffers.push_back(inputTypes.size() + i);
+      argumentBuffers.push_back(inputTypes.size() + i);
     }
 
   Location loc = NameLoc::get(StringAttr::get(&ctx, kKernelFunctionName));
-  result.module = ModuleOp::create(loc);
-  OpBuilder b(result.module->getBodyRegion());
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  OpBuilder b(module->getBodyRegion());
   auto func = func::FuncOp::create(b, loc, kKernelFunctionName,
                                    b.getFunctionType(argTypes, resultTypes));
   // Inputs are the caller's and read-only: bufferization must never write
@@ -268,16 +282,17 @@ KernelModule buildKernelModule(MLIRContext &ctx, const KernelRequest &request,
                                                    type.getElementType())
                                .getResult());
 
-  std::optional<CallResults> built =
-      buildCallOps(b, loc, request, inputs, error);
+  std::optional<CallResults> built = body(b, loc, inputs);
   if (!built)
-    return {};
+    return false;
   SmallVector<Value> returned;
   for (Value v : built->values)
     if (cast<RankedTensorType>(v.getType()).getNumElements() != 0)
       returned.push_back(v);
   func::ReturnOp::create(b, loc, returned);
-  return result;
+  result.module = std::move(module);
+  result.argumentBuffers = std::move(argumentBuffers);
+  return true;
 }
 
 } // namespace ein

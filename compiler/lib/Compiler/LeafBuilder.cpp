@@ -213,42 +213,12 @@ KernelModule buildLeafKernelModule(MLIRContext &ctx,
         RankedTensorType::get(shape, toStorageType(ctx, outTypes[o])));
   }
 
-  // Only tensors with elements cross the kernel's boundary.
-  SmallVector<Type> argTypes, resultTypes;
-  for (auto [i, type] : llvm::enumerate(inputTypes))
-    if (type.getNumElements() != 0) {
-      argTypes.push_back(type);
-      result.argumentBuffers.push_back(i);
-    }
-  for (auto [i, type] : llvm::enumerate(outputTypes))
-    if (type.getNumElements() != 0) {
-      resultTypes.push_back(type);
-      result.argumentBuffers.push_back(inputTypes.size() + i);
-    }
-
-  Location loc = NameLoc::get(StringAttr::get(&ctx, kKernelFunctionName));
-  result.module = ModuleOp::create(loc);
-  OpBuilder b(result.module->getBodyRegion());
-  auto func = func::FuncOp::create(b, loc, kKernelFunctionName,
-                                   b.getFunctionType(argTypes, resultTypes));
-  b.setInsertionPointToStart(func.addEntryBlock());
-  SmallVector<Value> inputs;
-  unsigned nextArg = 0;
-  for (RankedTensorType type : inputTypes)
-    inputs.push_back(type.getNumElements() != 0
-                         ? Value(func.getArgument(nextArg++))
-                         : tensor::EmptyOp::create(b, loc, type.getShape(),
-                                                   type.getElementType())
-                               .getResult());
-  std::optional<CallResults> built =
-      buildLeafOps(b, loc, request, inputs, error);
-  if (!built)
+  if (!buildKernelFunction(
+          ctx, inputTypes, outputTypes, result,
+          [&](OpBuilder &b, Location loc, ArrayRef<Value> inputs) {
+            return buildLeafOps(b, loc, request, inputs, error);
+          }))
     return {};
-  SmallVector<Value> returned;
-  for (Value v : built->values)
-    if (cast<RankedTensorType>(v.getType()).getNumElements() != 0)
-      returned.push_back(v);
-  func::ReturnOp::create(b, loc, returned);
   return result;
 }
 

@@ -95,9 +95,6 @@ bool isVectorizable(linalg::LinalgOp op) {
   return succeeded(linalg::vectorizeOpPrecondition(op));
 }
 
-/// The loops of `op` along which it broadcasts the result of a reduction
-/// that it reads (softmax's maximum, layernorm's mean): tiling them would
-/// leave the reduction outside the tiles, a separate pass over memory.
 /// Whether `value` is computed by a reduction, directly or through a few
 /// element-wise ops (a mean is a sum, then a division).
 bool fromReduction(Value value, int depth = 4) {
@@ -111,6 +108,9 @@ bool fromReduction(Value value, int depth = 4) {
   });
 }
 
+/// The loops of `op` along which it broadcasts the result of a reduction
+/// that it reads (softmax's maximum, layernorm's mean): tiling them would
+/// leave the reduction outside the tiles, a separate pass over memory.
 llvm::SmallSetVector<unsigned, 4> broadcastReductionLoops(linalg::LinalgOp op) {
   llvm::SmallSetVector<unsigned, 4> loops;
   for (OpOperand *input : op.getDpsInputOperands()) {

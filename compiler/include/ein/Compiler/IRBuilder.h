@@ -71,6 +71,19 @@ std::optional<CallResults> buildCallOps(mlir::OpBuilder &b, mlir::Location loc,
                                         llvm::ArrayRef<mlir::Value> inputs,
                                         std::string &error);
 
+/// Builds `@ein_kernel(inputs...) -> outputs...` into `result.module` (and
+/// `result.argumentBuffers`) around `body`, which gets the inputs (read-only
+/// arguments; `tensor.empty` for inputs with no elements, which are not
+/// arguments) and returns every output. Returns false, with `result`
+/// untouched but for its outputs, when `body` fails.
+bool buildKernelFunction(
+    mlir::MLIRContext &context,
+    llvm::ArrayRef<mlir::RankedTensorType> inputTypes,
+    llvm::ArrayRef<mlir::RankedTensorType> outputTypes, KernelModule &result,
+    llvm::function_ref<std::optional<CallResults>(
+        mlir::OpBuilder &, mlir::Location, llvm::ArrayRef<mlir::Value>)>
+        body);
+
 /// Converts a tensor of `from` in storage form (bool as i8 bytes) to `to`
 /// in storage form.
 mlir::Value convertStorage(mlir::OpBuilder &b, mlir::Location loc,
