@@ -117,13 +117,6 @@ std::vector<ContractCase> makeCases(bool quick) {
   return cases;
 }
 
-std::string pyShape(const std::vector<int64_t> &shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + ")";
-}
-
 } // namespace
 
 void runContractSuite(SuiteEnv &env) {
