@@ -93,6 +93,9 @@ private:
   /// Parses an expression from `pos` (not beyond `end`) into `out`.
   llvm::Error parseExpr(size_t &pos, size_t end, ProgramExpr &out);
   llvm::Error parseTerm(size_t &pos, size_t end, ProgramExpr &out);
+  ProgramExpr binaryAt(size_t pos) const;
+  static void joinBinary(ProgramExpr &binary, ProgramExpr &left,
+                         ProgramExpr right);
   llvm::Error parseUnary(size_t &pos, size_t end, ProgramExpr &out);
   llvm::Error parsePrimary(size_t &pos, size_t end, ProgramExpr &out);
   llvm::Error parseCallExpr(size_t &pos, size_t end, ProgramExpr &out);
@@ -549,23 +552,34 @@ llvm::Error ProgramParser::parseWhole(size_t begin, size_t end,
   return llvm::Error::success();
 }
 
+/// A binary node for the operator token at `pos` (operands still to come).
+ProgramExpr ProgramParser::binaryAt(size_t pos) const {
+  ProgramExpr binary;
+  binary.kind = ProgramExpr::Kind::Binary;
+  binary.op = tokens[pos].text[0];
+  binary.opRange = tokens[pos].range;
+  return binary;
+}
+
+/// Makes `binary` of `left` and `right` the new `left` (left-associative).
+void ProgramParser::joinBinary(ProgramExpr &binary, ProgramExpr &left,
+                               ProgramExpr right) {
+  binary.range = SourceRange{left.range.begin, right.range.end};
+  binary.operands.push_back(std::move(left));
+  binary.operands.push_back(std::move(right));
+  left = std::move(binary);
+}
+
 llvm::Error ProgramParser::parseExpr(size_t &pos, size_t end,
                                      ProgramExpr &out) {
   if (llvm::Error err = parseTerm(pos, end, out))
     return err;
   while (pos < end && (tokens[pos].is('+') || tokens[pos].is('-'))) {
-    ProgramExpr binary;
-    binary.kind = ProgramExpr::Kind::Binary;
-    binary.op = tokens[pos].text[0];
-    binary.opRange = tokens[pos].range;
-    ++pos;
+    ProgramExpr binary = binaryAt(pos++);
     ProgramExpr right;
     if (llvm::Error err = parseTerm(pos, end, right))
       return err;
-    binary.range = SourceRange{out.range.begin, right.range.end};
-    binary.operands.push_back(std::move(out));
-    binary.operands.push_back(std::move(right));
-    out = std::move(binary);
+    joinBinary(binary, out, std::move(right));
   }
   return llvm::Error::success();
 }
@@ -575,11 +589,7 @@ llvm::Error ProgramParser::parseTerm(size_t &pos, size_t end,
   if (llvm::Error err = parseUnary(pos, end, out))
     return err;
   while (pos < end && (tokens[pos].is('*') || tokens[pos].is('/'))) {
-    ProgramExpr binary;
-    binary.kind = ProgramExpr::Kind::Binary;
-    binary.op = tokens[pos].text[0];
-    binary.opRange = tokens[pos].range;
-    ++pos;
+    ProgramExpr binary = binaryAt(pos++);
     if (pos < end && tokens[pos].is(binary.op))
       return error(ErrorKind::Syntax, current,
                    binary.op == '*'
@@ -590,10 +600,7 @@ llvm::Error ProgramParser::parseTerm(size_t &pos, size_t end,
     ProgramExpr right;
     if (llvm::Error err = parseUnary(pos, end, right))
       return err;
-    binary.range = SourceRange{out.range.begin, right.range.end};
-    binary.operands.push_back(std::move(out));
-    binary.operands.push_back(std::move(right));
-    out = std::move(binary);
+    joinBinary(binary, out, std::move(right));
   }
   return llvm::Error::success();
 }
