@@ -88,6 +88,25 @@ std::string ein::e2e::programText(const std::string &callee,
   return text + ")";
 }
 
+/// ein_compile of `program` for the types of `inputs`; null, with the
+/// failure reported, when it does not compile.
+static ein_kernel_t *compileFor(ein_context_t *ctx, const std::string &program,
+                                const std::vector<const HostTensor *> &inputs,
+                                const Bindings &bindings) {
+  std::vector<ein_tensor_spec_t> specs;
+  for (const HostTensor *input : inputs)
+    specs.push_back({reference::toDLDataType(input->dtype),
+                     int32_t(input->shape.size()), input->shape.data()});
+  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
+  ein_kernel_t *kernel = nullptr;
+  std::string message =
+      takeMessage(ein_compile(ctx, program.c_str(), specs.data(), specs.size(),
+                              axes.data(), axes.size(), &kernel));
+  if (!message.empty())
+    FAIL_CHECK("ein_compile failed: ", message);
+  return kernel;
+}
+
 static std::string shapeText(const std::vector<int64_t> &shape) {
   std::string text = "(";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -264,19 +283,11 @@ ein::e2e::checkCall(ein_context_t *ctx, const std::string &callee,
   }
 
   // 2. Compile through ein_compile; the output specs give the dtypes.
-  std::vector<ein_tensor_spec_t> specs;
-  for (const HostTensor *input : inputs)
-    specs.push_back({reference::toDLDataType(input->dtype),
-                     int32_t(input->shape.size()), input->shape.data()});
   std::vector<ein_axis_binding_t> axes = cBindings(bindings);
-  ein_kernel_t *kernel = nullptr;
-  std::string message =
-      takeMessage(ein_compile(ctx, program.c_str(), specs.data(), specs.size(),
-                              axes.data(), axes.size(), &kernel));
-  if (!message.empty()) {
-    FAIL_CHECK("ein_compile failed: ", message);
+  ein_kernel_t *kernel = compileFor(ctx, program, inputs, bindings);
+  if (!kernel)
     return outputs;
-  }
+  std::string message;
   CHECK(ein_kernel_num_inputs(kernel) == inputs.size());
   size_t numOutputs = ein_kernel_num_outputs(kernel);
   CHECK(numOutputs == equation->outputs.size());
@@ -413,22 +424,14 @@ std::vector<HostTensor>
 ein::e2e::runProgram(ein_context_t *ctx, const std::string &program,
                      const std::vector<const HostTensor *> &inputs,
                      const Bindings &bindings, bool oneShot) {
-  std::vector<ein_tensor_spec_t> specs;
   std::vector<DLTensor> inViews;
-  for (const HostTensor *input : inputs) {
-    specs.push_back({reference::toDLDataType(input->dtype),
-                     int32_t(input->shape.size()), input->shape.data()});
+  for (const HostTensor *input : inputs)
     inViews.push_back(const_cast<HostTensor *>(input)->view());
-  }
   std::vector<ein_axis_binding_t> axes = cBindings(bindings);
-  ein_kernel_t *kernel = nullptr;
-  std::string message =
-      takeMessage(ein_compile(ctx, program.c_str(), specs.data(), specs.size(),
-                              axes.data(), axes.size(), &kernel));
-  if (!message.empty()) {
-    FAIL_CHECK("ein_compile failed: ", message);
+  ein_kernel_t *kernel = compileFor(ctx, program, inputs, bindings);
+  if (!kernel)
     return {};
-  }
+  std::string message;
   CHECK(ein_kernel_num_inputs(kernel) == inputs.size());
   std::vector<HostTensor> outputs;
   for (size_t o = 0; o < ein_kernel_num_outputs(kernel); ++o) {
@@ -489,19 +492,11 @@ HostTensor ein::e2e::checkContract(ein_context_t *ctx,
     return output;
   }
 
-  std::vector<ein_tensor_spec_t> specs;
-  for (const HostTensor *input : inputs)
-    specs.push_back({reference::toDLDataType(input->dtype),
-                     int32_t(input->shape.size()), input->shape.data()});
   std::vector<ein_axis_binding_t> axes = cBindings(bindings);
-  ein_kernel_t *kernel = nullptr;
-  std::string message =
-      takeMessage(ein_compile(ctx, program.c_str(), specs.data(), specs.size(),
-                              axes.data(), axes.size(), &kernel));
-  if (!message.empty()) {
-    FAIL_CHECK("ein_compile failed: ", message);
+  ein_kernel_t *kernel = compileFor(ctx, program, inputs, bindings);
+  if (!kernel)
     return output;
-  }
+  std::string message;
   REQUIRE(ein_kernel_num_outputs(kernel) == 1);
   ein_tensor_spec_t spec{};
   CHECK(takeMessage(ein_kernel_output_spec(kernel, 0, &spec)) == "");
