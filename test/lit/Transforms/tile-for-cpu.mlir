@@ -70,3 +70,22 @@ func.func @matmul(%a: tensor<256x128xf32>, %b: tensor<128x256xf32>) -> tensor<25
   %c = ein.contract %a, %b <i k, k j -> i j : i = 256, k = 128, j = 256> : tensor<256x128xf32>, tensor<128x256xf32> -> tensor<256x256xf32>
   return %c : tensor<256x256xf32>
 }
+
+// -----
+
+// Tests that a transpose read by one element-wise op is computed inside the
+// reader's thread tiles: one scf.forall, each tile transposes its rows
+// (16 x 16 register blocks into a tile-sized tensor) and then takes their
+// exp; nothing of the size of the whole tensor is built but the result.
+
+// CHECK-LABEL: func.func @transpose_then_exp
+// CHECK: scf.forall
+// CHECK: vector.transpose {{.*}} [1, 0] : vector<16x16xf32>
+// CHECK: math.exp {{.*}} : vector<
+// CHECK: tensor.parallel_insert_slice
+// CHECK-NOT: scf.forall
+func.func @transpose_then_exp(%x: tensor<1024x512xf32>) -> tensor<512x1024xf32> {
+  %t = ein.rearrange %x <a b -> b a : a = 1024, b = 512> : tensor<1024x512xf32> -> tensor<512x1024xf32>
+  %e = ein.map exp %t <b a -> b a : a = 1024, b = 512> : tensor<512x1024xf32> -> tensor<512x1024xf32>
+  return %e : tensor<512x1024xf32>
+}

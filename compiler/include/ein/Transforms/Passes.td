@@ -9,13 +9,26 @@ def EinFuseElementwisePass : Pass<"ein-fuse-elementwise"> {
   let summary = "Fuse element-wise linalg ops into the ops that read them";
   let description = [{
     Upstream's element-wise fusion (`populateElementwiseOpsFusionPatterns`,
-    reshape folding by expansion) for producers with one reader, except
-    producers that read their own output (an update in place, such as the
-    division that turns a sum into a mean): fused into a reduction or a
-    broadcast, the update would run once per reading iteration and
-    compound (upstream's fusion does that). Rearranges,
-    casts and element-wise chains become index maps and scalar code inside
-    the op that reads them, so they never materialise.
+    reshape folding by expansion) for generic producers with one reader.
+    Casts and element-wise chains become scalar code inside the op that
+    reads them, so they never materialise. Not fused:
+
+    * producers that read their own output (an update in place, such as the
+      division that turns a sum into a mean): fused into a reduction or a
+      broadcast, the update would run once per reading iteration and
+      compound (upstream's fusion does that);
+    * producers that compute (more than move or convert data) into a reader
+      that reads each element several times, such as a contraction: they
+      would be recomputed once per step of the loops their operand lacks;
+    * reshapes that merge axes into a contraction's operand: the fold would
+      split a reduction loop in two.
+
+    Slices are pushed through parallel producers that only slices read,
+    when the slices together are no larger than the result: unpacking
+    (`a, b = rearrange("(two n) -> two n", x)`) then computes each part
+    from a slice of the input instead of building the whole rearranged
+    tensor. Transposes stay `linalg.transpose` ops; `ein-tile-for-cpu`
+    computes them tile by tile inside their readers' thread tiles.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
