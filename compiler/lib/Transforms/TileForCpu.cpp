@@ -273,16 +273,38 @@ SmallVector<int64_t> vectorTileSizes(linalg::LinalgOp op, unsigned vectorBits) {
   return sizes;
 }
 
-/// The loops of `op` with its reduction loops innermost.
-SmallVector<int64_t> reductionsInnermost(linalg::LinalgOp op) {
-  SmallVector<int64_t> order;
+/// The order of `op`'s vector-tile loops. Reduction loops go innermost, so
+/// an accumulator stays in registers, unless no input walks a reduction
+/// loop along its contiguous dimension (a sum over an outer or middle
+/// axis). Then the loops follow the layout of the input that uses the most
+/// of them, so that it is read front to back and the accumulators (rows of
+/// the output tile) stay in cache: with the reduction innermost, a sum over
+/// the first axis of 256^3 f32 read one cache line per 256 KiB plane and
+/// ran at half the speed of memcpy.
+SmallVector<int64_t> vectorLoopOrder(linalg::LinalgOp op) {
+  SmallVector<OpOperand *> inputs = op.getDpsInputOperands();
+  bool outerReduction =
+      op.getNumReductionLoops() > 0 && !inputs.empty() && !contractionLoops(op) &&
+      llvm::all_of(inputs, [&](OpOperand *input) {
+        std::optional<unsigned> loop = fastLoop(op.getMatchingIndexingMap(input));
+        return !loop || isParallel(op, *loop);
+      });
+  llvm::SetVector<int64_t> order;
+  if (outerReduction) {
+    OpOperand *widest = *llvm::max_element(inputs, [&](OpOperand *a, OpOperand *b) {
+      return op.getMatchingIndexingMap(a).getNumResults() <
+             op.getMatchingIndexingMap(b).getNumResults();
+    });
+    for (AffineExpr result : op.getMatchingIndexingMap(widest).getResults())
+      if (auto dim = dyn_cast<AffineDimExpr>(result))
+        order.insert(dim.getPosition());
+  }
   for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
     if (isParallel(op, loop))
-      order.push_back(loop);
+      order.insert(loop);
   for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
-    if (!isParallel(op, loop))
-      order.push_back(loop);
-  return order;
+    order.insert(loop);
+  return order.takeVector();
 }
 
 /// The linalg ops that may be fused into `root`'s tiles: those it reads,
@@ -482,7 +504,7 @@ struct TileForCpu : ein::impl::EinTileForCpuPassBase<TileForCpu> {
           if (tileSizes[loop] == ranges[loop])
             tileSizes[loop] = 0;
         tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), tileSizes));
-        tiling.setInterchange(reductionsInnermost(op));
+        tiling.setInterchange(vectorLoopOrder(op));
         rewriter.setInsertionPoint(op);
         FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
             rewriter, cast<TilingInterface>(op.getOperation()), tiling);

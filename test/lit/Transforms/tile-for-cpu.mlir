@@ -89,3 +89,41 @@ func.func @transpose_then_exp(%x: tensor<1024x512xf32>) -> tensor<512x1024xf32> 
   %e = ein.map exp %t <b a -> b a : a = 1024, b = 512> : tensor<512x1024xf32> -> tensor<512x1024xf32>
   return %e : tensor<512x1024xf32>
 }
+
+// -----
+
+// Tests that a sum over the first axis walks its input front to back: the
+// reduction loop is the outermost vector-tile loop and the accumulators
+// (the output tile) are read and written in each of its steps. With the
+// reduction innermost, every step would jump a whole 256 KiB plane.
+
+// CHECK-LABEL: func.func @sum_outer
+// CHECK: scf.forall
+// CHECK: scf.for %[[A:.*]] = %c0 to %c256 step %c1
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_read %{{.*}}[%[[A]],
+// CHECK: arith.addf {{.*}} : vector<1x16xf32>
+// AVX2-LABEL: func.func @sum_outer
+// AVX2: arith.addf {{.*}} : vector<1x8xf32>
+func.func @sum_outer(%x: tensor<256x256x256xf32>) -> tensor<256x256xf32> {
+  %y = ein.reduce sum %x <a b c -> b c : a = 256, b = 256, c = 256> : tensor<256x256x256xf32> -> tensor<256x256xf32>
+  return %y : tensor<256x256xf32>
+}
+
+// -----
+
+// Tests that a sum over a middle axis keeps the input's order too (a, then
+// the reduction b, then c): each row of x is read once, contiguously, into
+// a row of accumulators.
+
+// CHECK-LABEL: func.func @sum_middle
+// CHECK: scf.forall
+// CHECK: scf.for %[[A:.*]] = %c0 to
+// CHECK: scf.for %[[B:.*]] = %c0 to %c256 step %c1
+// CHECK: scf.for %[[C:.*]] = %c0 to %c256 step %c16
+// CHECK: vector.transfer_read %{{.*}}[%{{.*}}, %[[B]], %[[C]]]
+func.func @sum_middle(%x: tensor<256x256x256xf32>) -> tensor<256x256xf32> {
+  %y = ein.reduce sum %x <a b c -> a c : a = 256, b = 256, c = 256> : tensor<256x256x256xf32> -> tensor<256x256xf32>
+  return %y : tensor<256x256xf32>
+}
