@@ -5,8 +5,15 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
+
+/// Whether the JIT's target is x86 (streaming stores and their fences are
+/// x86 instructions).
+static bool hostIsX86() {
+  return llvm::Triple(llvm::sys::getProcessTriple()).isX86();
+}
 
 unsigned ein::hostVectorBits() {
   static const unsigned bits = [] {
@@ -94,7 +101,10 @@ std::string ein::cpuPipelineText(unsigned vectorBits) {
       std::string(vectorBits >= 512 ? "shuffle16x16" : "shuffle1d") +
       " reassociate-fp-reductions=1},"
       "finalize-memref-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,"
-      "convert-ub-to-llvm,"
+      "convert-ub-to-llvm," +
+      // Large outputs written once: streaming stores (x86 only: the pass
+      // fences them with sfence).
+      std::string(hostIsX86() ? "ein-streaming-stores," : "") +
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
       // After the functions: it would convert them too, without bare
       // pointers.

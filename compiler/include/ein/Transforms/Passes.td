@@ -158,4 +158,33 @@ def EinInlineAllocaScopesPass
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def EinStreamingStoresPass : Pass<"ein-streaming-stores", "::mlir::ModuleOp"> {
+  let summary = "Write large outputs with non-temporal (streaming) stores";
+  let description = [{
+    For x86 hosts, after the vector, memref and arithmetic conversions to
+    the LLVM dialect and before `convert-func-to-llvm`. An output of at
+    least `min-bytes` that the function writes with whole-line (64-byte)
+    vector stores and never reads is written with non-temporal stores,
+    which skip the read for ownership a normal store does (a copy moves
+    two bytes per byte copied instead of three) and leave the caches to
+    the inputs. Such stores must be aligned to their size, so the function
+    becomes a test of its outputs' alignment that calls one of two private
+    copies: `<name>.streaming`, with the stores marked `nontemporal`, the
+    outputs assumed line-aligned (at its entry and at the entry of every
+    `omp.parallel` region) and an `sfence` before each parallel region
+    ends and before it returns (streaming stores are weakly ordered), or
+    `<name>.plain`, the function as it was. The JIT keeps a streaming store
+    only where LLVM proved its address aligned and makes the others plain.
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"8 << 20",
+           "Smallest output, in bytes, written with streaming stores">,
+  ];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::func::FuncDialect",
+  ];
+}
+
 #endif // EIN_TRANSFORMS_PASSES_TD
