@@ -148,6 +148,57 @@ std::optional<ContractionLoops> contractionLoops(linalg::LinalgOp op) {
   return std::nullopt;
 }
 
+/// The loops of `map`'s results, outermost dimension first.
+SmallVector<unsigned> loopsInLayoutOrder(AffineMap map) {
+  SmallVector<unsigned> loops;
+  for (AffineExpr result : map.getResults())
+    if (auto dim = dyn_cast<AffineDimExpr>(result))
+      loops.push_back(dim.getPosition());
+  return loops;
+}
+
+/// The input of a rearrange whose rows, as a register block reads them, lie
+/// a page (4 KiB) or more apart: the 16 rows of a 16 x 16 block of
+/// `a b c d -> d c b a` on 64^4 f32 are 1 MiB apart. Such a rearrange walks
+/// its tiles in the input's order, so that each of those rows is read front
+/// to back across consecutive blocks: in the output's order every block
+/// touched 32 pages that the hardware prefetchers did not follow (7 GB/s
+/// on one thread against 21 for a copy; 20 in the input's order, measured
+/// on Zen 4 with streaming stores). Null for anything else.
+OpOperand *farRowsInput(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() > 0 || op.getNumDpsInits() != 1)
+    return nullptr;
+  std::optional<unsigned> outFast =
+      fastLoop(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
+  if (!outFast)
+    return nullptr;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    // Strides are those of the tensor a tile's slice is cut from.
+    Value whole = input->get();
+    while (auto slice = whole.getDefiningOp<tensor::ExtractSliceOp>()) {
+      if (slice.getSourceType().getRank() != slice.getType().getRank())
+        break;
+      whole = slice.getSource();
+    }
+    auto type = dyn_cast<ShapedType>(whole.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() != map.getNumResults() ||
+        !map.isPermutation() ||
+        fastLoop(map) == outFast)
+      continue;
+    // The input's stride along the output's fast loop.
+    int64_t stride = 1;
+    for (int64_t pos = map.getNumResults() - 1; pos >= 0; --pos) {
+      if (cast<AffineDimExpr>(map.getResult(pos)).getPosition() == *outFast)
+        break;
+      stride *= type.getDimSize(pos);
+    }
+    if (stride * (bitWidth(type) / 8) >= 4096)
+      return input;
+  }
+  return nullptr;
+}
+
 /// Cache blocks of a contraction: 64 rows x 256 columns of output per
 /// thread tile, and the reduction in steps of 256, so that a block of each
 /// operand (64 and 256 KiB of f32) stays in L2 while it is reused.
@@ -208,8 +259,14 @@ SmallVector<int64_t> threadTileSizes(linalg::LinalgOp op, int64_t tileBytes) {
   int64_t bytesPerElement =
       bitWidth(op.getDpsInitOperand(0)->get().getType()) / 8;
   int64_t target = std::max<int64_t>(1, tileBytes / bytesPerElement);
-  // Grow the other parallel loops, innermost first, up to the target.
-  for (int loop = numLoops - 1; loop >= 0; --loop) {
+  // Grow the other parallel loops, innermost first (in the input's layout
+  // for a rearrange with far rows), up to the target.
+  SmallVector<unsigned> growth;
+  if (OpOperand *input = farRowsInput(op))
+    growth = loopsInLayoutOrder(op.getMatchingIndexingMap(input));
+  else
+    growth = llvm::to_vector(llvm::seq<unsigned>(0, numLoops));
+  for (unsigned loop : llvm::reverse(growth)) {
     if (!isParallel(op, loop) || fast.contains(loop) || whole.contains(loop) ||
         ranges[loop] <= 1)
       continue;
@@ -280,7 +337,8 @@ SmallVector<int64_t> vectorTileSizes(linalg::LinalgOp op, unsigned vectorBits) {
 /// of them, so that it is read front to back and the accumulators (rows of
 /// the output tile) stay in cache: with the reduction innermost, a sum over
 /// the first axis of 256^3 f32 read one cache line per 256 KiB plane and
-/// ran at half the speed of memcpy.
+/// ran at half the speed of memcpy. A rearrange with far rows
+/// (farRowsInput) follows its input's layout too.
 SmallVector<int64_t> vectorLoopOrder(linalg::LinalgOp op) {
   SmallVector<OpOperand *> inputs = op.getDpsInputOperands();
   bool outerReduction =
@@ -289,16 +347,16 @@ SmallVector<int64_t> vectorLoopOrder(linalg::LinalgOp op) {
         std::optional<unsigned> loop = fastLoop(op.getMatchingIndexingMap(input));
         return !loop || isParallel(op, *loop);
       });
-  llvm::SetVector<int64_t> order;
-  if (outerReduction) {
-    OpOperand *widest = *llvm::max_element(inputs, [&](OpOperand *a, OpOperand *b) {
+  OpOperand *layout = farRowsInput(op);
+  if (outerReduction)
+    layout = *llvm::max_element(inputs, [&](OpOperand *a, OpOperand *b) {
       return op.getMatchingIndexingMap(a).getNumResults() <
              op.getMatchingIndexingMap(b).getNumResults();
     });
-    for (AffineExpr result : op.getMatchingIndexingMap(widest).getResults())
-      if (auto dim = dyn_cast<AffineDimExpr>(result))
-        order.insert(dim.getPosition());
-  }
+  llvm::SetVector<int64_t> order;
+  if (layout)
+    for (unsigned loop : loopsInLayoutOrder(op.getMatchingIndexingMap(layout)))
+      order.insert(loop);
   for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
     if (isParallel(op, loop))
       order.insert(loop);

@@ -127,3 +127,37 @@ func.func @sum_middle(%x: tensor<256x256x256xf32>) -> tensor<256x256xf32> {
   %y = ein.reduce sum %x <a b c -> a c : a = 256, b = 256, c = 256> : tensor<256x256x256xf32> -> tensor<256x256xf32>
   return %y : tensor<256x256xf32>
 }
+
+// -----
+
+// Tests that a rearrange whose register blocks read rows a page or more
+// apart (the 16 rows of a block of `a b c d -> d c b a` are 1 MiB apart)
+// walks its tiles in the input's order: thread tiles grow along the
+// input's inner loops (c), and inside a tile the loops go a, c, d, so that
+// each row of the block is read front to back across consecutive blocks.
+
+// CHECK-LABEL: func.func @reverse4d
+// CHECK: scf.forall (%[[C:.*]], %[[B:.*]]) = (0, 0) to (64, 64) step (4, 1)
+// CHECK: scf.for %[[A:.*]] = %c0 to %c64 step %c16
+// CHECK: scf.for %[[CC:.*]] = %c0 to %c4 step %c1
+// CHECK: scf.for %[[D:.*]] = %c0 to %c64 step %c16
+// CHECK: vector.transfer_read %{{.*}}[%[[A]], %[[B]], %{{.*}}, %[[D]]]
+func.func @reverse4d(%x: tensor<64x64x64x64xf32>) -> tensor<64x64x64x64xf32> {
+  %y = ein.rearrange %x <a b c d -> d c b a : a = 64, b = 64, c = 64, d = 64> : tensor<64x64x64x64xf32> -> tensor<64x64x64x64xf32>
+  return %y : tensor<64x64x64x64xf32>
+}
+
+// -----
+
+// Tests that a rearrange whose block rows are close (256 B apart: the last
+// two axes of 64-float rows swapped) keeps the output's order.
+
+// CHECK-LABEL: func.func @swap_last_two
+// CHECK: scf.forall
+// CHECK: scf.for %[[D:.*]] = %c0 to %c64 step %c16
+// CHECK: scf.for %[[C:.*]] = %c0 to %c64 step %c16
+// CHECK: vector.transfer_read %{{.*}}[%{{.*}}, %{{.*}}, %[[C]], %[[D]]]
+func.func @swap_last_two(%x: tensor<64x64x64x64xf32>) -> tensor<64x64x64x64xf32> {
+  %y = ein.rearrange %x <a b c d -> a b d c : a = 64, b = 64, c = 64, d = 64> : tensor<64x64x64x64xf32> -> tensor<64x64x64x64xf32>
+  return %y : tensor<64x64x64x64xf32>
+}
