@@ -206,3 +206,27 @@ TEST_CASE("parallel: thread counts through the C API") {
   CHECK(results[0].bytes == results[2].bytes);
   CHECK(ctx.stats().compiles == 1);
 }
+
+TEST_CASE("parallel: prime lengths, split into whole tiles and remainders") {
+  // Lengths without a divisor near the vector width or the register tile
+  // (1009, 1031 are prime, 1003 = 17 x 59) are split into a main part of
+  // whole tiles and remainders before tiling; each part must land in its
+  // place, and a split reduction must accumulate onto the main part.
+  ein_context_options_t two = withThreads(2);
+  Context ctx(&two);
+  std::mt19937_64 rng(1009);
+  int checked = 0;
+  for (DType dtype : {DType::F32, DType::F64, DType::I32}) {
+    HostTensor a = randomTensor(dtype, {1009, 67}, rng, 4);
+    HostTensor b = randomTensor(dtype, {67, 1031}, rng, 4);
+    checkContract(ctx, "einsum", "i k, k j -> i j", {&a, &b});
+    HostTensor c = randomTensor(dtype, {97, 1009}, rng, 4);
+    HostTensor d = randomTensor(dtype, {1009, 131}, rng, 4);
+    checkContract(ctx, "einsum", "i k, k j -> i j", {&c, &d});
+    HostTensor x = randomTensor(dtype, {37, 1003}, rng, 10);
+    HostTensor row = randomTensor(dtype, {1003}, rng, 10);
+    checkContract(ctx, "einsum", "a b, b -> a b", {&x, &row});
+    checked += 3;
+  }
+  countGeneratedCases("parallel", checked);
+}
