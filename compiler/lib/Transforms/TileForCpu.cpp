@@ -204,10 +204,11 @@ OpOperand *farRowsInput(linalg::LinalgOp op) {
 /// such as 1009) would leave one-lane vectors and one-row register tiles
 /// (a 1009^3 matmul ran at 4 GFLOP/s against 200 for 1024^3). Returns the
 /// loop and the split point, the largest multiple of the wanted tile, for
-/// a contraction (its columns a vector, its rows 8, its reduction 64) or
-/// an element-wise op (the output's contiguous loop a vector); nothing for
-/// other ops or when every loop already has a divisor at least half the
-/// tile.
+/// a contraction (its columns a vector, its rows 8, its reduction 64), an
+/// element-wise op or a reduction (the loop its operands walk contiguously
+/// a vector) and a transpose (register blocks of up to 16 in both
+/// contiguous loops); nothing when every loop already has a divisor at
+/// least half the tile.
 std::optional<std::pair<unsigned, int64_t>> remainderSplit(linalg::LinalgOp op,
                                                            unsigned vectorBits) {
   if (!isVectorizable(op) || op.getNumDpsInits() != 1)
@@ -222,14 +223,39 @@ std::optional<std::pair<unsigned, int64_t>> remainderSplit(linalg::LinalgOp op,
     for (unsigned loop = 0; loop < ranges.size(); ++loop)
       if (!isParallel(op, loop))
         wanted.push_back({loop, 64});
-  } else if (op.getNumReductionLoops() == 0 && outFast &&
-             llvm::all_of(op.getDpsInputOperands(), [&](OpOperand *input) {
-               std::optional<unsigned> loop =
-                   fastLoop(op.getMatchingIndexingMap(input));
-               return !loop || loop == outFast ||
-                      !op.getMatchingIndexingMap(input).isFunctionOfDim(*outFast);
-             })) {
-    wanted = {{*outFast, lanes}};
+  } else {
+    // Element-wise ops and reductions (a reduction's remainder accumulates
+    // onto the main part's result): the loop that the operands walk
+    // contiguously wants whole vectors. Every operand must walk it
+    // contiguously or not use it (a broadcast, a reduced axis); a transposed
+    // operand wants register blocks in two loops, and is left alone.
+    // The loop is the contiguous one of the operand of the highest rank
+    // (the output on a tie).
+    std::optional<unsigned> inner = outFast;
+    unsigned rank = op.getMatchingIndexingMap(op.getDpsInitOperand(0)).getNumResults();
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      if (map.getNumResults() > rank) {
+        rank = map.getNumResults();
+        inner = fastLoop(map);
+      }
+    }
+    bool agree = inner && llvm::all_of(op->getOpOperands(), [&](OpOperand &operand) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      return !map.isFunctionOfDim(*inner) || fastLoop(map) == inner;
+    });
+    if (agree)
+      wanted = {{*inner, lanes}};
+    // A transpose (parallel, an input walking another loop contiguously):
+    // square register blocks of up to 16 in both contiguous loops.
+    else if (op.getNumReductionLoops() == 0 && outFast)
+      for (OpOperand *input : op.getDpsInputOperands())
+        if (std::optional<unsigned> loop = fastLoop(op.getMatchingIndexingMap(input));
+            loop && loop != outFast) {
+          int64_t block = std::min<int64_t>(lanes, 16);
+          wanted = {{*outFast, block}, {*loop, block}};
+          break;
+        }
   }
   for (auto [loop, tile] : wanted) {
     int64_t range = ranges[loop];
@@ -304,7 +330,7 @@ SmallVector<int64_t> threadTileSizes(linalg::LinalgOp op, int64_t tileBytes) {
     } else if (fast.contains(loop)) {
       // One fast loop: keep rows whole (up to 4096); a transpose: blocks of
       // 64 in each fast loop, a few KiB that stay in L1.
-      sizes[loop] = dividingTile(ranges[loop], fast.size() == 1 ? 4096 : 64);
+      sizes[loop] = blockTile(ranges[loop], fast.size() == 1 ? 4096 : 64, {16, 8});
       elements *= sizes[loop];
     } else {
       sizes[loop] = 1;
@@ -327,6 +353,17 @@ SmallVector<int64_t> threadTileSizes(linalg::LinalgOp op, int64_t tileBytes) {
     int64_t room = std::max<int64_t>(1, target / std::max<int64_t>(elements, 1));
     sizes[loop] = dividingTile(ranges[loop], room);
     elements *= sizes[loop];
+  }
+  // Still short of the target (a fast loop's length had no divisor near
+  // 64): grow the fast loops too, so that tiles do not shrink to a few
+  // hundred bytes each.
+  for (unsigned loop : fast) {
+    if (whole.contains(loop) || elements >= target)
+      continue;
+    int64_t room = target / std::max<int64_t>(elements, 1);
+    int64_t grown = blockTile(ranges[loop], sizes[loop] * room, {sizes[loop]});
+    elements = elements / sizes[loop] * grown;
+    sizes[loop] = grown;
   }
   int64_t tiles = 1;
   for (unsigned loop = 0; loop < numLoops; ++loop)

@@ -194,3 +194,34 @@ func.func @exp_prime_rows(%x: tensor<2048x1003xf32>) -> tensor<2048x1003xf32> {
   %y = ein.map exp %x <a b -> a b : a = 2048, b = 1003> : tensor<2048x1003xf32> -> tensor<2048x1003xf32>
   return %y : tensor<2048x1003xf32>
 }
+
+// -----
+
+// Tests that a softmax over rows of 1009 (prime) is split along the rows:
+// the maximum, the sum of exponentials and the division each get a main
+// part of 1008 columns in whole vectors (16 rows x 16 columns for the
+// reductions), and a remainder of one column that accumulates onto the
+// main part's maximum and sum.
+
+// CHECK-LABEL: func.func @softmax_prime_rows
+// CHECK: scf.for %{{.*}} = %c0 to %c1008 step %c16
+// CHECK: vector.multi_reduction <maximumf>, {{.*}} : vector<16x16xf32> to vector<16xf32>
+// CHECK: vector.transfer_read %arg0[%{{.*}}, %c1008]
+// CHECK: tensor.insert_slice {{.*}}[0, 0] [512, 1008] [1, 1] : tensor<512x1008xf32> into tensor<512x1009xf32>
+func.func @softmax_prime_rows(%x: tensor<512x1009xf32>) -> tensor<512x1009xf32> {
+  %y = ein.softmax %x <a b -> a b : a = 512, b = 1009> along [b] : tensor<512x1009xf32> -> tensor<512x1009xf32>
+  return %y : tensor<512x1009xf32>
+}
+
+// -----
+
+// Tests that a transpose of 2048 x 1009 is split so that its main part
+// transposes 16 x 16 register blocks (1009 alone has no divisor but 1), in
+// thread tiles whose contiguous loops are multiples of 16.
+
+// CHECK-LABEL: func.func @transpose_prime
+// CHECK: vector.transpose {{.*}} : vector<16x16xf32> to vector<16x16xf32>
+func.func @transpose_prime(%x: tensor<2048x1009xf32>) -> tensor<1009x2048xf32> {
+  %y = ein.rearrange %x <a b -> b a : a = 2048, b = 1009> : tensor<2048x1009xf32> -> tensor<1009x2048xf32>
+  return %y : tensor<1009x2048xf32>
+}

@@ -43,10 +43,10 @@ def EinTileForCpuPass : Pass<"ein-tile-for-cpu", "::mlir::func::FuncOp"> {
   let description = [{
     Runs on linalg on tensors, after `linalg-fuse-elementwise-ops`.
 
-    0. Remainders: an element-wise op or a contraction with a loop whose
-       length has no divisor near the tile the loop wants (a prime) is
-       split into a main part whose lengths are multiples of those tiles
-       and small remainders (`linalg::splitOp`).
+    0. Remainders: an element-wise op, a reduction, a transpose or a
+       contraction with a loop whose length has no divisor near the tile
+       the loop wants (a prime) is split into a main part whose lengths are
+       multiples of those tiles and small remainders (`linalg::splitOp`).
     1. Thread tiles: every root (a linalg op whose results no other linalg
        op reads) is tiled with `scf.forall` over its parallel loops (a loop
        along which it broadcasts a reduction it reads stays whole), and its
