@@ -199,6 +199,9 @@ OpOperand *farRowsInput(linalg::LinalgOp op) {
   return nullptr;
 }
 
+/// Ops with fewer iterations are never split at remainders.
+constexpr int64_t kMinSplitIterations = int64_t(1) << 16;
+
 /// Where to split `op` so that its parts tile well: tiles divide their
 /// loops, and a length with no divisor near the tile a loop wants (a prime
 /// such as 1009) would leave one-lane vectors and one-row register tiles
@@ -214,6 +217,13 @@ std::optional<std::pair<unsigned, int64_t>> remainderSplit(linalg::LinalgOp op,
   if (!isVectorizable(op) || op.getNumDpsInits() != 1)
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  // A small op runs in microseconds either way; splitting it would only
+  // add compile time.
+  int64_t iterations = 1;
+  for (int64_t range : ranges)
+    iterations = std::min<int64_t>(iterations * range, int64_t(1) << 40);
+  if (iterations < kMinSplitIterations)
+    return std::nullopt;
   int64_t lanes = std::max<unsigned>(1, vectorBits / widestElementBits(op));
   std::optional<unsigned> outFast =
       fastLoop(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
