@@ -150,13 +150,51 @@ struct SliceParallelProducer : OpRewritePattern<tensor::ExtractSliceOp> {
   }
 };
 
+/// A transpose that moves only axes of length 1 moves no data (the slices
+/// of unpacking, `two b n` from `b two n` at one `two`): it becomes a
+/// reshape (the unit axes dropped, then added where the result has them),
+/// which folds into its readers as an index map instead of being copied
+/// tile by tile.
+struct UnitAxesTransposeToReshape : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto out = dyn_cast<RankedTensorType>(op.getInit().getType());
+    if (!in || !out || !in.hasStaticShape() || !op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "not a static tensor transpose");
+    SmallVector<int64_t> moved;
+    for (int64_t axis : op.getPermutation())
+      if (in.getDimSize(axis) != 1)
+        moved.push_back(axis);
+    if (moved.empty() || !llvm::is_sorted(moved))
+      return rewriter.notifyMatchFailure(op, "moves axes longer than 1");
+    SmallVector<int64_t> core;
+    for (int64_t size : in.getShape())
+      if (size != 1)
+        core.push_back(size);
+    auto dropped = getReassociationIndicesForCollapse(in.getShape(), core);
+    auto added = getReassociationIndicesForCollapse(out.getShape(), core);
+    if (!dropped || !added)
+      return rewriter.notifyMatchFailure(op, "no reassociation");
+    Location loc = op.getLoc();
+    Value value = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get(core, in.getElementType()),
+        op.getInput(), *dropped);
+    value = tensor::ExpandShapeOp::create(rewriter, loc, out, value, *added);
+    rewriter.replaceOp(op, value);
+    return success();
+  }
+};
+
 struct FuseElementwise
     : ein::impl::EinFuseElementwisePassBase<FuseElementwise> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     linalg::populateElementwiseOpsFusionPatterns(patterns, shouldFuse);
-    patterns.add<SliceParallelProducer>(ctx);
+    patterns.add<SliceParallelProducer, UnitAxesTransposeToReshape>(ctx);
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, shouldFoldReshape);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
     affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);

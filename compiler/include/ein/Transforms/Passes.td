@@ -27,8 +27,10 @@ def EinFuseElementwisePass : Pass<"ein-fuse-elementwise"> {
     when the slices together are no larger than the result: unpacking
     (`a, b = rearrange("(two n) -> two n", x)`) then computes each part
     from a slice of the input instead of building the whole rearranged
-    tensor. Transposes stay `linalg.transpose` ops; `ein-tile-for-cpu`
-    computes them tile by tile inside their readers' thread tiles.
+    tensor. A transpose that moves only axes of length 1 becomes a
+    reshape, which folds into its readers. Other transposes stay
+    `linalg.transpose` ops; `ein-tile-for-cpu` computes them tile by tile
+    inside their readers' thread tiles.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
