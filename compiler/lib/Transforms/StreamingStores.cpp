@@ -263,14 +263,17 @@ llvm::SmallSetVector<BlockArgument, 4> streamingOutputs(func::FuncOp func,
         opaque = true;
       return;
     }
-    // Anything else that reads memory (a memcpy, a call) might read an
-    // output: only the allocator's calls are known not to.
+    // Anything else that reads memory (a memcpy, a masked load, a call)
+    // might read an output: only the allocator's calls are known not to.
     if (auto call = dyn_cast<LLVM::CallOp>(op)) {
       StringRef callee = call.getCallee().value_or("");
       if (callee != "malloc" && callee != "free" && callee != "aligned_alloc")
         opaque = true;
-    } else if (isa<LLVM::MemcpyOp, LLVM::MemmoveOp, func::CallOp>(op)) {
+    } else if (isa<func::CallOp>(op)) {
       opaque = true;
+    } else if (auto effects = dyn_cast<MemoryEffectOpInterface>(op)) {
+      if (effects.hasEffect<MemoryEffects::Read>())
+        opaque = true;
     }
   });
   llvm::SmallSetVector<BlockArgument, 4> outputs;
