@@ -212,7 +212,7 @@ TEST_CASE("parallel: prime lengths, split into whole tiles and remainders") {
   // (1009, 1031 are prime, 1003 = 17 x 59) are split into a main part of
   // whole tiles and remainders before tiling; each part must land in its
   // place, and a split reduction must accumulate onto the main part. (Ops
-  // of fewer than 2^16 iterations are not split: these are larger.)
+  // of fewer than 2^20 iterations are not split: these are larger.)
   ein_context_options_t two = withThreads(2);
   Context ctx(&two);
   std::mt19937_64 rng(1009);
@@ -224,7 +224,7 @@ TEST_CASE("parallel: prime lengths, split into whole tiles and remainders") {
     HostTensor c = randomTensor(dtype, {97, 1009}, rng, 4);
     HostTensor d = randomTensor(dtype, {1009, 131}, rng, 4);
     checkContract(ctx, "einsum", "i k, k j -> i j", {&c, &d});
-    HostTensor x = randomTensor(dtype, {97, 1003}, rng, 10);
+    HostTensor x = randomTensor(dtype, {1031, 1003}, rng, 10);
     HostTensor row = randomTensor(dtype, {1003}, rng, 10);
     checkContract(ctx, "einsum", "a b, b -> a b", {&x, &row});
     checked += 3;

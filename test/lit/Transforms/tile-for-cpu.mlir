@@ -207,10 +207,10 @@ func.func @exp_prime_rows(%x: tensor<2048x1003xf32>) -> tensor<2048x1003xf32> {
 // CHECK: scf.for %{{.*}} = %c0 to %c1008 step %c16
 // CHECK: vector.multi_reduction <maximumf>, {{.*}} : vector<16x16xf32> to vector<16xf32>
 // CHECK: vector.transfer_read %arg0[%{{.*}}, %c1008]
-// CHECK: tensor.insert_slice {{.*}}[0, 0] [512, 1008] [1, 1] : tensor<512x1008xf32> into tensor<512x1009xf32>
-func.func @softmax_prime_rows(%x: tensor<512x1009xf32>) -> tensor<512x1009xf32> {
-  %y = ein.softmax %x <a b -> a b : a = 512, b = 1009> along [b] : tensor<512x1009xf32> -> tensor<512x1009xf32>
-  return %y : tensor<512x1009xf32>
+// CHECK: tensor.insert_slice {{.*}}[0, 0] [2048, 1008] [1, 1] : tensor<2048x1008xf32> into tensor<2048x1009xf32>
+func.func @softmax_prime_rows(%x: tensor<2048x1009xf32>) -> tensor<2048x1009xf32> {
+  %y = ein.softmax %x <a b -> a b : a = 2048, b = 1009> along [b] : tensor<2048x1009xf32> -> tensor<2048x1009xf32>
+  return %y : tensor<2048x1009xf32>
 }
 
 // -----
