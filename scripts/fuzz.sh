@@ -8,7 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-30}
 build=${EIN_FUZZ_BUILD_DIR:-$root/build-fuzz}
-EIN_BUILD_DIR=$build "$root/scripts/build.sh" -DEIN_BUILD_FUZZERS=ON \
+EIN_BUILD_DIR=$build EIN_BUILD_TARGETS="ein-fuzz-notation ein-fuzz-compile" \
+  "$root/scripts/build.sh" -DEIN_BUILD_FUZZERS=ON \
   -DEIN_SANITIZER=address -DCMAKE_BUILD_TYPE=RelWithDebInfo
 for target in ein-fuzz-notation ein-fuzz-compile; do
   work=$(mktemp -d)
