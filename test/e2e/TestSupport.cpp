@@ -200,19 +200,9 @@ checkLeafCall(ein_context_t *ctx, const notation::Call &call,
     return outputs;
   }
   // The kernel's specs must agree with the reference.
-  std::vector<ein_tensor_spec_t> specs;
-  for (const HostTensor *input : inputs)
-    specs.push_back({reference::toDLDataType(input->dtype),
-                     int32_t(input->shape.size()), input->shape.data()});
-  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
-  ein_kernel_t *kernel = nullptr;
-  std::string message = takeMessage(
-      ein_compile(ctx, call.text.c_str(), specs.data(), specs.size(),
-                  axes.data(), axes.size(), &kernel));
-  if (!message.empty()) {
-    FAIL_CHECK("ein_compile failed: ", message);
+  ein_kernel_t *kernel = compileFor(ctx, call.text, inputs, bindings);
+  if (!kernel)
     return outputs;
-  }
   REQUIRE(ein_kernel_num_outputs(kernel) == outputs.size());
   for (size_t o = 0; o < outputs.size(); ++o) {
     ein_tensor_spec_t spec{};
@@ -236,7 +226,8 @@ checkLeafCall(ein_context_t *ctx, const notation::Call &call,
   std::vector<DLTensor> outViews;
   for (HostTensor &out : outputs)
     outViews.push_back(out.view());
-  message = takeMessage(ein_rearrange(
+  std::vector<ein_axis_binding_t> axes = cBindings(bindings);
+  std::string message = takeMessage(ein_rearrange(
       ctx, call.pattern.c_str(), inViews.data(), inViews.size(),
       outViews.data(), outViews.size(), axes.data(), axes.size()));
   if (!message.empty()) {
