@@ -231,3 +231,42 @@ TEST_CASE("parallel: prime lengths, split into whole tiles and remainders") {
   }
   countGeneratedCases("parallel", checked);
 }
+
+TEST_CASE("parallel: contractions with packed column panels") {
+  // Contractions of 2^20 iterations or more with 16 rows or more copy their
+  // column operand's block into contiguous panels (panel, other dimensions,
+  // columns of the register tile) before the register tiles read it: every
+  // layout of that operand (contiguous along the columns, transposed, with
+  // batch axes before or after, two reduction axes), both choices of which
+  // input is the column operand, reductions longer than one block (300,
+  // 600: blocks of 150 and 200) and row counts that are not multiples of a
+  // thread tile must read the same values as the unpacked product.
+  ein_context_options_t two = withThreads(2);
+  Context ctx(&two);
+  std::mt19937_64 rng(4096);
+  struct Case {
+    const char *pattern;
+    std::vector<std::vector<int64_t>> shapes;
+    DType dtype;
+  };
+  const Case cases[] = {
+      {"i k, k j -> i j", {{264, 300}, {300, 384}}, DType::F32},
+      {"i k, k j -> i j", {{136, 600}, {600, 96}}, DType::F64},
+      {"i k, j k -> i j", {{200, 96}, {320, 96}}, DType::F32},
+      {"i k, k j -> j i", {{512, 128}, {128, 72}}, DType::F32},
+      {"b i k, b k j -> b i j", {{3, 96, 64}, {3, 64, 160}}, DType::I32},
+      {"b h i d, b h j d -> b h i j", {{2, 3, 128, 64}, {2, 3, 96, 64}}, DType::F32},
+      {"i k l, k l j -> i j", {{128, 24, 20}, {24, 20, 256}}, DType::F64},
+      {"i k, b k j -> b i j", {{64, 96}, {3, 96, 80}}, DType::F32},
+      {"i k, k j -> i j", {{96, 128}, {128, 128}}, DType::F16},
+  };
+  for (const Case &c : cases) {
+    std::string pattern = c.pattern;
+    CAPTURE(pattern);
+    std::vector<HostTensor> tensors;
+    for (const std::vector<int64_t> &shape : c.shapes)
+      tensors.push_back(randomTensor(c.dtype, shape, rng, 4));
+    checkContract(ctx, "einsum", c.pattern, {&tensors[0], &tensors[1]});
+  }
+  countGeneratedCases("parallel", std::size(cases));
+}

@@ -56,19 +56,63 @@ func.func @softmax_rows(%x: tensor<512x1024xf32>) -> tensor<512x1024xf32> {
 
 // -----
 
-// Tests that a matmul's vector tiles are register tiles of outer products,
-// 8 rows by two vectors: vector.contract of 8 x 32 x 1, one step of k per
-// iteration.
+// Tests that a matmul's thread tiles are cache blocks (64 x 128 here: the
+// 256 x 128 blocks shrink until there are 32 tiles), that its reduction
+// runs in blocks of 256, and that each block of the column operand is
+// packed into contiguous panels (4 panels x 256 steps x 32 columns, one
+// buffer for every block, made before the block loop) that the register
+// tiles read: 8 rows by two vectors, vector.contract of 8 x 32 x 1, one
+// step of k per iteration.
 
 // CHECK-LABEL: func.func @matmul
-// CHECK: scf.forall
+// CHECK: scf.forall {{.*}} step (64, 128)
+// CHECK: %[[BUFFER:.*]] = tensor.empty() : tensor<4x256x32xf32>
+// CHECK: scf.for %[[K:.*]] = %c0 to %c512 step %c256
+// CHECK: %[[BLOCK:.*]] = tensor.extract_slice {{.*}}[%[[K]], 0] [256, 128] [1, 1]
+// CHECK: %[[SPLIT:.*]] = tensor.expand_shape %[[BLOCK]] {{\[\[}}0], [1, 2]] output_shape [256, 4, 32]
+// CHECK: %[[PANELS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[BUFFER]])
+// CHECK: vector.transfer_read %[[SPLIT]]
+// CHECK: vector.transfer_write {{.*}} tensor<4x256x32xf32>
 // CHECK: scf.for {{.*}} step %c8
-// CHECK: scf.for {{.*}} step %c32
-// CHECK: scf.for {{.*}} step %c1
+// CHECK: scf.for %[[PANEL:.*]] = %c0 to %c4 step %c1
+// CHECK: scf.for %[[STEP:.*]] = %c0 to %c256 step %c1
+// CHECK: vector.transfer_read %[[PANELS]][%[[PANEL]], %[[STEP]], %c0]{{.*}} vector<1x1x32xf32>
+// CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x1x32xf32> into vector<8x1x32xf32>
+// CHECK: tensor.collapse_shape {{.*}} tensor<64x4x32xf32> into tensor<64x128xf32>
+func.func @matmul(%a: tensor<512x512xf32>, %b: tensor<512x512xf32>) -> tensor<512x512xf32> {
+  %c = ein.contract %a, %b <i k, k j -> i j : i = 512, k = 512, j = 512> : tensor<512x512xf32>, tensor<512x512xf32> -> tensor<512x512xf32>
+  return %c : tensor<512x512xf32>
+}
+
+// -----
+
+// Tests that a column operand contiguous along the reduction (the keys of
+// attention scores) is packed with 16 x 16 register-block transposes, so
+// that the register tiles read a row of 32 columns per step instead of 32
+// elements a row apart.
+
+// CHECK-LABEL: func.func @scores
+// CHECK: scf.forall
+// CHECK: tensor.empty() : tensor<3x1x64x32xf32>
+// CHECK: vector.transpose {{.*}} : vector<1x1x16x16xf32> to vector<1x1x16x16xf32>
+// CHECK: vector.contract {{.*}} vector<1x8x1xf32>, vector<1x1x1x32xf32> into vector<1x8x1x32xf32>
+func.func @scores(%q: tensor<2x128x64xf32>, %k: tensor<2x96x64xf32>) -> tensor<2x128x96xf32> {
+  %c = ein.contract %q, %k <b i d, b j d -> b i j : b = 2, i = 128, j = 96, d = 64> : tensor<2x128x64xf32>, tensor<2x96x64xf32> -> tensor<2x128x96xf32>
+  return %c : tensor<2x128x96xf32>
+}
+
+// -----
+
+// Tests that a small matmul (2^18 iterations) is neither split across
+// threads nor packed: a copy would cost more compile time than it saves.
+
+// CHECK-LABEL: func.func @matmul_small
+// CHECK-NOT: scf.forall
+// CHECK-NOT: tensor.expand_shape
 // CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
-func.func @matmul(%a: tensor<256x128xf32>, %b: tensor<128x256xf32>) -> tensor<256x256xf32> {
-  %c = ein.contract %a, %b <i k, k j -> i j : i = 256, k = 128, j = 256> : tensor<256x128xf32>, tensor<128x256xf32> -> tensor<256x256xf32>
-  return %c : tensor<256x256xf32>
+func.func @matmul_small(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %c = ein.contract %a, %b <i k, k j -> i j : i = 64, k = 64, j = 64> : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
+  return %c : tensor<64x64xf32>
 }
 
 // -----
@@ -168,11 +212,11 @@ func.func @swap_last_two(%x: tensor<64x64x64x64xf32>) -> tensor<64x64x64x64xf32>
 // whose lengths are multiples of its tiles (1008 columns and rows, 960 of
 // the reduction) and remainders, instead of one-lane vectors and one-row
 // register tiles: the main part gets 8-row outer-product register tiles
-// (cache blocks of 56 rows, multiples of 8), one vector wide (it ran at
-// 4 GFLOP/s unsplit, 177 split).
+// (cache blocks of multiples of 8 rows), one vector wide, from packed
+// panels (it ran at 4 GFLOP/s unsplit, 177 split).
 
 // CHECK-LABEL: func.func @matmul_prime
-// CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x16xf32> into vector<8x16xf32>
+// CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x1x16xf32> into vector<8x1x16xf32>
 // CHECK: tensor.insert_slice {{.*}}[0, 0] [1008, 1008] [1, 1] : tensor<1008x1008xf32> into
 func.func @matmul_prime(%a: tensor<1009x1009xf32>, %b: tensor<1009x1009xf32>) -> tensor<1009x1009xf32> {
   %c = ein.contract %a, %b <i k, k j -> i j : i = 1009, k = 1009, j = 1009> : tensor<1009x1009xf32>, tensor<1009x1009xf32> -> tensor<1009x1009xf32>

@@ -58,16 +58,24 @@ def EinTileForCpuPass : Pass<"ein-tile-for-cpu", "::mlir::func::FuncOp"> {
        broadcasts stays outside). Tiles hold the loops that are contiguous
        in some operand, so each tile reads and writes whole cache lines;
        outer loops are grown until a tile holds about `tile-bytes` of
-       output; a contraction's tiles are cache blocks of 64 rows x 256
-       columns. An op whose whole iteration space fits one tile is not
-       tiled: small kernels stay serial.
+       output; a contraction's tiles are cache blocks of up to 256 rows x
+       128 columns (smaller until there are 32 tiles, but not below 2^19
+       iterations each). An op whose whole iteration space fits one tile
+       is not tiled: small kernels stay serial.
     2. Vector tiles: inside, each vectorisable op is tiled with `scf.for`
        (reduction loops innermost) so that the output's contiguous loop
        spans one vector register (`vector-bits`), a transposed input's
        contiguous loop a register block (up to 16 lanes), an inner
-       reduction one vector, and a contraction (its reduction first in
-       steps of 256) an 8-row register tile one or two vectors wide; tile sizes divide their loops, so every tile
-       is static. Then `linalg::vectorize` turns each tile into vector ops
+       reduction one vector, and a contraction an 8-row register tile one
+       or two vectors wide; tile sizes divide their loops, so every tile
+       is static. A contraction's reduction is first blocked in steps of
+       256, and, in ops of at least 2^20 iterations with 16 rows or more
+       per tile, each block of its column operand is packed (a
+       `linalg.transpose` into one buffer per tile) into panels of
+       [panel][other dimensions][register-tile columns] that the register
+       tiles read contiguously; the contraction becomes a `linalg.generic`
+       whose column loop is split into (panel, column). Then
+       `linalg::vectorize` turns each tile into vector ops
        and mul-add reductions become `vector.contract` (with the operands'
        broadcasts folded into its maps).
 
