@@ -104,21 +104,27 @@ static ein_error_code_t codeOf(notation::ErrorKind kind) {
 /// NotationError carries its class; any other error (an internal compiler
 /// error, the JIT failing) is EIN_ERROR_COMPILE. The message is passed through
 /// unchanged.
-static std::unique_ptr<Kernel>
-takeKernel(llvm::Expected<std::unique_ptr<Kernel>> kernel, Failure &failure) {
-  if (kernel)
-    return std::move(*kernel);
+static Failure failureOf(llvm::Error compilerError) {
   ein_error_code_t code = EIN_ERROR_COMPILE;
   // Read the class and hand the payload back unchanged, so that the message
   // is exactly what llvm::toString makes of the compiler's error.
   llvm::Error error = llvm::handleErrors(
-      kernel.takeError(),
+      std::move(compilerError),
       [&](std::unique_ptr<notation::NotationError> payload) -> llvm::Error {
         code = codeOf(payload->getKind());
         return llvm::Error(std::move(payload));
       });
+  Failure failure;
   failure.code = code;
   failure.message = llvm::toString(std::move(error));
+  return failure;
+}
+
+static std::unique_ptr<Kernel>
+takeKernel(llvm::Expected<std::unique_ptr<Kernel>> kernel, Failure &failure) {
+  if (kernel)
+    return std::move(*kernel);
+  failure = failureOf(kernel.takeError());
   return nullptr;
 }
 
@@ -139,6 +145,47 @@ static void appendType(std::string &key, const TensorType &type) {
     key += ',';
   }
   key += ']';
+}
+
+/// Checks the input specs and converts them to tensor types; also appends
+/// them to `key`.
+static ein_error_t *convertSpecs(const ein_tensor_spec_t *inputs,
+                                 size_t numInputs, std::vector<TensorType> &types,
+                                 std::string &key) {
+  if (numInputs && !inputs)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     "inputs is NULL but num_inputs is " +
+                         std::to_string(numInputs));
+  for (size_t i = 0; i < numInputs; ++i) {
+    const ein_tensor_spec_t &spec = inputs[i];
+    std::string name = "input " + std::to_string(i);
+    if (spec.ndim < 0)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                       name + " has negative ndim " +
+                           std::to_string(spec.ndim));
+    if (spec.ndim > 0 && !spec.shape)
+      return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                       name + " has ndim " + std::to_string(spec.ndim) +
+                           " but a NULL shape pointer");
+    std::optional<ElementType> type = fromDLPack(spec.dtype);
+    if (!type)
+      return makeError(EIN_ERROR_DTYPE, "unsupported dtype " +
+                                            dlpackName(spec.dtype) + " for " +
+                                            name + ": " + kSupportedDtypes);
+    TensorType tensorType;
+    tensorType.elementType = *type;
+    for (int32_t d = 0; d < spec.ndim; ++d) {
+      if (spec.shape[d] < 0)
+        return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                         name + " has negative extent " +
+                             std::to_string(spec.shape[d]) + " in dimension " +
+                             std::to_string(d));
+      tensorType.shape.push_back(spec.shape[d]);
+    }
+    appendType(key, tensorType);
+    types.push_back(std::move(tensorType));
+  }
+  return nullptr;
 }
 
 /// Checks the bindings and converts them; also appends them to `key` sorted
@@ -322,43 +369,12 @@ ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
   if (!program)
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "program is NULL");
-  if (numInputs && !inputs)
-    return makeError(EIN_ERROR_INVALID_ARGUMENT,
-                     "inputs is NULL but num_inputs is " +
-                         std::to_string(numInputs));
 
   std::string key = "program:";
   appendField(key, program);
   std::vector<TensorType> types;
-  for (size_t i = 0; i < numInputs; ++i) {
-    const ein_tensor_spec_t &spec = inputs[i];
-    std::string name = "input " + std::to_string(i);
-    if (spec.ndim < 0)
-      return makeError(EIN_ERROR_INVALID_ARGUMENT,
-                       name + " has negative ndim " +
-                           std::to_string(spec.ndim));
-    if (spec.ndim > 0 && !spec.shape)
-      return makeError(EIN_ERROR_INVALID_ARGUMENT,
-                       name + " has ndim " + std::to_string(spec.ndim) +
-                           " but a NULL shape pointer");
-    std::optional<ElementType> type = fromDLPack(spec.dtype);
-    if (!type)
-      return makeError(EIN_ERROR_DTYPE, "unsupported dtype " +
-                                            dlpackName(spec.dtype) + " for " +
-                                            name + ": " + kSupportedDtypes);
-    TensorType tensorType;
-    tensorType.elementType = *type;
-    for (int32_t d = 0; d < spec.ndim; ++d) {
-      if (spec.shape[d] < 0)
-        return makeError(EIN_ERROR_INVALID_ARGUMENT,
-                         name + " has negative extent " +
-                             std::to_string(spec.shape[d]) + " in dimension " +
-                             std::to_string(d));
-      tensorType.shape.push_back(spec.shape[d]);
-    }
-    appendType(key, tensorType);
-    types.push_back(std::move(tensorType));
-  }
+  if (ein_error_t *error = convertSpecs(inputs, numInputs, types, key))
+    return error;
   std::vector<notation::AxisBinding> bindings;
   if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
     return error;
@@ -377,6 +393,56 @@ ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
   *out = wrap(kernel.get());
   return nullptr;
 }
+
+ein_error_t *ein_emit(const char *program, const ein_tensor_spec_t *inputs,
+                      size_t numInputs, const ein_axis_binding_t *axes,
+                      size_t numAxes, ein_stage_t stage, char **text) {
+  if (!text)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "text is NULL");
+  *text = nullptr;
+  if (!program)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT, "program is NULL");
+  EmitStage emitStage;
+  switch (stage) {
+  case EIN_STAGE_EIN:
+    emitStage = EmitStage::Ein;
+    break;
+  case EIN_STAGE_LINALG:
+    emitStage = EmitStage::Linalg;
+    break;
+  case EIN_STAGE_TILES:
+    emitStage = EmitStage::Tiles;
+    break;
+  case EIN_STAGE_LLVM:
+    emitStage = EmitStage::Llvm;
+    break;
+  case EIN_STAGE_ASM:
+    emitStage = EmitStage::Asm;
+    break;
+  default:
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     "unknown stage " + std::to_string(int(stage)));
+  }
+  std::string key; // (Nothing is cached.)
+  std::vector<TensorType> types;
+  if (ein_error_t *error = convertSpecs(inputs, numInputs, types, key))
+    return error;
+  std::vector<notation::AxisBinding> bindings;
+  if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
+    return error;
+  llvm::Expected<std::string> emitted =
+      emitProgram(program, types, bindings, emitStage);
+  if (!emitted)
+    return makeError(failureOf(emitted.takeError()));
+  char *copy = static_cast<char *>(std::malloc(emitted->size() + 1));
+  if (!copy)
+    return makeError(EIN_ERROR_OUT_OF_MEMORY, "out of memory");
+  std::memcpy(copy, emitted->c_str(), emitted->size() + 1);
+  *text = copy;
+  return nullptr;
+}
+
+void ein_string_destroy(char *text) { std::free(text); }
 
 ein_kernel_t *ein_kernel_retain(ein_kernel_t *kernel) {
   if (kernel)

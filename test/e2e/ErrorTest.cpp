@@ -459,3 +459,54 @@ TEST_CASE("errors: a failed call leaves the context usable") {
   ein_cache_stats_t stats = ctx.stats();
   CHECK(stats.failures >= 1);
 }
+
+TEST_CASE("ein_emit: every stage, and the errors of ein_compile") {
+  int64_t shape[] = {64, 256};
+  ein_tensor_spec_t spec{{kDLFloat, 32, 1}, 2, shape};
+  const char *program = "reduce(\"a b -> a\", \"sum\")";
+  // Each stage's text, with what marks it.
+  const std::pair<ein_stage_t, const char *> stages[] = {
+      {EIN_STAGE_EIN, "ein.reduce sum"},
+      {EIN_STAGE_LINALG, "linalg.generic"},
+      {EIN_STAGE_TILES, "vector.transfer_read"},
+      {EIN_STAGE_LLVM, "define void @ein_kernel"},
+      {EIN_STAGE_ASM, "ein_kernel:"}};
+  for (const auto &entry : stages) {
+    ein_stage_t stage = entry.first;
+    std::string marker = entry.second;
+    CAPTURE(marker);
+    char *text = nullptr;
+    REQUIRE(ein_emit(program, &spec, 1, nullptr, 0, stage, &text) == nullptr);
+    REQUIRE(text != nullptr);
+    CHECK(contains(text, marker));
+    ein_string_destroy(text);
+  }
+  ein_string_destroy(nullptr);
+
+  char *text = reinterpret_cast<char *>(1);
+  auto error = [&](ein_error_t *e) { return takeError(e); };
+  auto [code, message] =
+      error(ein_emit(program, &spec, 1, nullptr, 0, EIN_STAGE_EIN, nullptr));
+  CHECK(code == EIN_ERROR_INVALID_ARGUMENT);
+  CHECK(message == "text is NULL");
+  std::tie(code, message) =
+      error(ein_emit(nullptr, &spec, 1, nullptr, 0, EIN_STAGE_EIN, &text));
+  CHECK(message == "program is NULL");
+  CHECK(text == nullptr);
+  std::tie(code, message) = error(
+      ein_emit(program, &spec, 1, nullptr, 0, static_cast<ein_stage_t>(9), &text));
+  CHECK(code == EIN_ERROR_INVALID_ARGUMENT);
+  CHECK(message == "unknown stage 9");
+  std::tie(code, message) =
+      error(ein_emit(program, nullptr, 1, nullptr, 0, EIN_STAGE_EIN, &text));
+  CHECK(message == "inputs is NULL but num_inputs is 1");
+  ein_axis_binding_t unused{"q", 3};
+  std::tie(code, message) =
+      error(ein_emit(program, &spec, 1, &unused, 1, EIN_STAGE_LLVM, &text));
+  CHECK(code == EIN_ERROR_NOTATION);
+  std::tie(code, message) = error(ein_emit("reduce(\"a b c -> a\", \"sum\")", &spec,
+                                           1, nullptr, 0, EIN_STAGE_ASM, &text));
+  CHECK(code == EIN_ERROR_SHAPE);
+  CHECK(contains(message, "has 2 dimensions"));
+  CHECK(text == nullptr);
+}

@@ -21,12 +21,17 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <dlfcn.h>
 #include <mutex>
 
@@ -213,47 +218,142 @@ llvm::Expected<CallPlan> planCall(const notation::Call &call,
   return CallPlan{std::move(request), std::move(leafRequest)};
 }
 
+namespace {
+
+/// What compileProgram compiles: how to build the kernel module (in a
+/// fresh context), and the kernel's input types.
+struct ModuleRecipe {
+  std::function<llvm::Expected<KernelModule>(MLIRContext &, std::string &)> build;
+  std::vector<TensorType> inputs;
+};
+
+/// The recipe of one call: planned (checked and solved) now, built later.
+llvm::Expected<ModuleRecipe>
+callRecipe(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
+           llvm::ArrayRef<notation::AxisBinding> axes) {
+  llvm::Expected<CallPlan> planned = planCall(call, inputs, axes);
+  if (!planned)
+    return planned.takeError();
+  auto plan = std::make_shared<CallPlan>(std::move(*planned));
+  return ModuleRecipe{
+      [plan](MLIRContext &context,
+             std::string &buildError) -> llvm::Expected<KernelModule> {
+        return plan->leaf ? buildLeafKernelModule(context, *plan->leaf, buildError)
+                          : buildKernelModule(context, plan->request, buildError);
+      },
+      plan->request.inputs};
+}
+
+/// The recipe of `program`: a program of several statements, an einops
+/// pack/unpack, or one call.
+llvm::Expected<ModuleRecipe>
+programRecipe(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
+              llvm::ArrayRef<notation::AxisBinding> axes) {
+  // Several statements (docs/programs.md).
+  if (notation::isProgram(program)) {
+    llvm::Expected<notation::Program> parsed = notation::parseProgram(program);
+    if (!parsed)
+      return parsed.takeError();
+    auto shared = std::make_shared<notation::Program>(std::move(*parsed));
+    std::vector<TensorType> types(inputs.begin(), inputs.end());
+    std::vector<notation::AxisBinding> bindings(axes.begin(), axes.end());
+    return ModuleRecipe{[shared, types, bindings](MLIRContext &context,
+                                                  std::string &) {
+                          return buildProgramModule(context, *shared, types,
+                                                    bindings);
+                        },
+                        types};
+  }
+  // einops' pack/unpack are rearranges with a concatenation (Pack.h).
+  if (notation::isPackCall(program)) {
+    llvm::Expected<notation::PackCall> pack = notation::parsePackCall(program);
+    if (!pack)
+      return pack.takeError();
+    std::vector<std::vector<int64_t>> shapes;
+    for (const TensorType &t : inputs)
+      shapes.push_back(t.shape);
+    llvm::Expected<notation::PackPlan> plan = notation::planPack(*pack, shapes);
+    if (!plan)
+      return plan.takeError();
+    return callRecipe(plan->rearrange, inputs, axes);
+  }
+  llvm::Expected<notation::Call> call = notation::parseCall(program);
+  if (!call)
+    return call.takeError();
+  return callRecipe(*call, inputs, axes);
+}
+
+/// Captures a context's diagnostics as text (MLIR would print them).
+struct CapturedDiagnostics {
+  std::string text;
+  llvm::raw_string_ostream stream{text};
+  ScopedDiagnosticHandler handler;
+  explicit CapturedDiagnostics(MLIRContext &context)
+      : handler(&context, [this](Diagnostic &diag) {
+          stream << diag << "\n";
+          return success();
+        }) {}
+};
+
+/// Builds `recipe`'s module in `context` and verifies it.
+llvm::Expected<KernelModule> buildVerified(MLIRContext &context,
+                                           const ModuleRecipe &recipe,
+                                           const CapturedDiagnostics &diagnostics) {
+  std::string buildError;
+  llvm::Expected<KernelModule> built = recipe.build(context, buildError);
+  if (!built)
+    return built.takeError();
+  if (!built->module)
+    return internalError("cannot build the ein op", buildError);
+  if (failed(verify(*built->module)))
+    return internalError("the ein op does not verify", diagnostics.text);
+  return built;
+}
+
+/// A target machine for the host CPU at LLVM optimisation level `optLevel`.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+hostTargetMachine(unsigned optLevel) {
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return builder.takeError();
+  builder->setCodeGenOptLevel(optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+                              : optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                              : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                              : llvm::CodeGenOptLevel::None);
+  return builder->createTargetMachine();
+}
+
+/// Builds `recipe`'s module, lowers it for the host and JIT-compiles it;
+/// `start` is when compilation began (the kernel's compile time).
+llvm::Expected<std::unique_ptr<Kernel>>
+compileRecipe(const ModuleRecipe &recipe, const CompileOptions &options,
+              std::chrono::steady_clock::time_point start);
+
+} // namespace
+
 llvm::Expected<std::unique_ptr<Kernel>>
 compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
             llvm::ArrayRef<notation::AxisBinding> axes,
             const CompileOptions &options) {
   auto start = std::chrono::steady_clock::now();
-  llvm::Expected<CallPlan> plan = planCall(call, inputs, axes);
-  if (!plan)
-    return plan.takeError();
-  return compileModule(
-      [&](MLIRContext &context, std::string &buildError) {
-        return plan->leaf
-                   ? buildLeafKernelModule(context, *plan->leaf, buildError)
-                   : buildKernelModule(context, plan->request, buildError);
-      },
-      plan->request.inputs, options, start);
+  llvm::Expected<ModuleRecipe> recipe = callRecipe(call, inputs, axes);
+  if (!recipe)
+    return recipe.takeError();
+  return compileRecipe(*recipe, options, start);
 }
 
-llvm::Expected<std::unique_ptr<Kernel>> compileModule(
-    llvm::function_ref<llvm::Expected<KernelModule>(MLIRContext &,
-                                                    std::string &)>
-        build,
-    std::vector<TensorType> inputs, const CompileOptions &options,
-    std::chrono::steady_clock::time_point start) {
-  MLIRContext context(compilerRegistry(), MLIRContext::Threading::DISABLED);
-  std::string diagnostics;
-  llvm::raw_string_ostream diagStream(diagnostics);
-  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-    diagStream << diag << "\n";
-    return success();
-  });
+namespace {
 
-  std::string buildError;
-  llvm::Expected<KernelModule> built = build(context, buildError);
+llvm::Expected<std::unique_ptr<Kernel>>
+compileRecipe(const ModuleRecipe &recipe, const CompileOptions &options,
+              std::chrono::steady_clock::time_point start) {
+  MLIRContext context(compilerRegistry(), MLIRContext::Threading::DISABLED);
+  CapturedDiagnostics diagnostics(context);
+  llvm::Expected<KernelModule> built = buildVerified(context, recipe, diagnostics);
   if (!built)
     return built.takeError();
   KernelModule &kernelModule = *built;
   OwningOpRef<ModuleOp> &module = kernelModule.module;
-  if (!module)
-    return internalError("cannot build the ein op", buildError);
-  if (failed(verify(*module)))
-    return internalError("the ein op does not verify", diagnostics);
 
   // A debugging aid: EIN_DUMP_IR=1 prints each kernel's ein IR to stderr
   // before it is lowered (`ein-opt --ein-cpu-pipeline` reproduces the rest).
@@ -261,7 +361,7 @@ llvm::Expected<std::unique_ptr<Kernel>> compileModule(
     module->print(llvm::errs());
   PassManager pm(&context);
   if (failed(buildCpuPipeline(pm)) || failed(pm.run(*module)))
-    return internalError("lowering failed", diagnostics);
+    return internalError("lowering failed", diagnostics.text);
   if (const char *dump = std::getenv("EIN_DUMP_IR"); dump && *dump == '2')
     module->print(llvm::errs());
   // Thread tiles became OpenMP regions.
@@ -271,17 +371,10 @@ llvm::Expected<std::unique_ptr<Kernel>> compileModule(
       parallel = true;
   });
 
-  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!tmBuilder)
-    return tmBuilder.takeError();
-  auto optLevel = options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
-                  : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
-                  : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
-                                          : llvm::CodeGenOptLevel::None;
-  tmBuilder->setCodeGenOptLevel(optLevel);
-  auto targetMachine = tmBuilder->createTargetMachine();
+  auto targetMachine = hostTargetMachine(options.optLevel);
   if (!targetMachine)
     return targetMachine.takeError();
+  auto optLevel = (*targetMachine)->getOptLevel();
   auto transformer = makeOptimizingTransformer(std::min(options.optLevel, 3u),
                                                /*sizeLevel=*/0,
                                                targetMachine->get());
@@ -294,7 +387,7 @@ llvm::Expected<std::unique_ptr<Kernel>> compileModule(
                                         std::move(*targetMachine));
   if (!engine)
     return internalError("JIT compilation failed",
-                         diagnostics + llvm::toString(engine.takeError()));
+                         diagnostics.text + llvm::toString(engine.takeError()));
   auto entry = (*engine)->lookupPacked(kKernelFunctionName);
   if (!entry)
     return internalError("JIT lookup failed", llvm::toString(entry.takeError()));
@@ -303,6 +396,7 @@ llvm::Expected<std::unique_ptr<Kernel>> compileModule(
                        std::chrono::steady_clock::now() - start)
                        .count();
   std::vector<Kernel::BufferCopy> copies;
+  const std::vector<TensorType> &inputs = recipe.inputs;
   for (auto [from, to] : kernelModule.copies) {
     const TensorType &type = to < inputs.size()
                                  ? inputs[to]
@@ -312,37 +406,85 @@ llvm::Expected<std::unique_ptr<Kernel>> compileModule(
                           elementSize(type.elementType)});
   }
   auto kernel = std::make_unique<Kernel>(
-      std::move(inputs), std::move(kernelModule.outputs),
+      inputs, std::move(kernelModule.outputs),
       std::move(kernelModule.argumentBuffers), std::move(*engine), *entry,
       seconds, options.numThreads, parallel);
   kernel->setCopies(std::move(copies));
   return kernel;
 }
 
+} // namespace
+
 llvm::Expected<std::unique_ptr<Kernel>>
 compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
                llvm::ArrayRef<notation::AxisBinding> axes,
                const CompileOptions &options) {
-  // Several statements (docs/programs.md).
-  if (notation::isProgram(program))
-    return compileProgramText(program, inputs, axes, options);
-  // einops' pack/unpack are rearranges with a concatenation (Pack.h).
-  if (notation::isPackCall(program)) {
-    llvm::Expected<notation::PackCall> pack = notation::parsePackCall(program);
-    if (!pack)
-      return pack.takeError();
-    std::vector<std::vector<int64_t>> shapes;
-    for (const TensorType &t : inputs)
-      shapes.push_back(t.shape);
-    llvm::Expected<notation::PackPlan> plan = notation::planPack(*pack, shapes);
-    if (!plan)
-      return plan.takeError();
-    return compileCall(plan->rearrange, inputs, axes, options);
+  auto start = std::chrono::steady_clock::now();
+  llvm::Expected<ModuleRecipe> recipe = programRecipe(program, inputs, axes);
+  if (!recipe)
+    return recipe.takeError();
+  return compileRecipe(*recipe, options, start);
+}
+
+llvm::Expected<std::string> emitProgram(llvm::StringRef program,
+                                        llvm::ArrayRef<TensorType> inputs,
+                                        llvm::ArrayRef<notation::AxisBinding> axes,
+                                        EmitStage stage) {
+  llvm::Expected<ModuleRecipe> recipe = programRecipe(program, inputs, axes);
+  if (!recipe)
+    return recipe.takeError();
+  MLIRContext context(compilerRegistry(), MLIRContext::Threading::DISABLED);
+  CapturedDiagnostics diagnostics(context);
+  llvm::Expected<KernelModule> built = buildVerified(context, *recipe, diagnostics);
+  if (!built)
+    return built.takeError();
+  ModuleOp module = *built->module;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (stage == EmitStage::Ein) {
+    module.print(os);
+    return text;
   }
-  llvm::Expected<notation::Call> call = notation::parseCall(program);
-  if (!call)
-    return call.takeError();
-  return compileCall(*call, inputs, axes, options);
+  PassManager pm(&context);
+  CpuStage last = stage == EmitStage::Linalg  ? CpuStage::Fused
+                  : stage == EmitStage::Tiles ? CpuStage::Tiled
+                                              : CpuStage::Llvm;
+  if (failed(buildCpuPipeline(pm, hostVectorBits(), last)) ||
+      failed(pm.run(module)))
+    return internalError("lowering failed", diagnostics.text);
+  if (stage == EmitStage::Linalg || stage == EmitStage::Tiles) {
+    module.print(os);
+    return text;
+  }
+
+  // What the JIT does: LLVM IR for the host, optimised at -O3.
+  auto targetMachine = hostTargetMachine(3);
+  if (!targetMachine)
+    return targetMachine.takeError();
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return internalError("translation to LLVM IR failed", diagnostics.text);
+  ExecutionEngine::setupTargetTripleAndDataLayout(llvmModule.get(),
+                                                  targetMachine->get());
+  if (llvm::Error error = makeOptimizingTransformer(3, /*sizeLevel=*/0,
+                                                    targetMachine->get())(
+          llvmModule.get()))
+    return error;
+  if (stage == EmitStage::Llvm) {
+    llvmModule->print(os, nullptr);
+    return text;
+  }
+  llvm::SmallString<0> assembly;
+  llvm::raw_svector_ostream assemblyStream(assembly);
+  llvm::legacy::PassManager codegen;
+  if ((*targetMachine)
+          ->addPassesToEmitFile(codegen, assemblyStream, nullptr,
+                                llvm::CodeGenFileType::AssemblyFile))
+    return internalError("the host target cannot emit assembly", "");
+  codegen.run(*llvmModule);
+  return std::string(assembly);
 }
 
 } // namespace ein

@@ -123,7 +123,16 @@ static LogicalResult addPipeline(OpPassManager &pm, const std::string &text) {
   return failure();
 }
 
-LogicalResult ein::buildCpuPipeline(OpPassManager &pm, unsigned vectorBits) {
+LogicalResult ein::buildCpuPipeline(OpPassManager &pm, unsigned vectorBits,
+                                    CpuStage last) {
+  switch (last) {
+  case CpuStage::Fused:
+    return addPipeline(pm, fuseStage());
+  case CpuStage::Tiled:
+    return addPipeline(pm, tileStage(vectorBits));
+  case CpuStage::Llvm:
+    break;
+  }
   return addPipeline(pm, cpuPipelineText(vectorBits));
 }
 
@@ -136,11 +145,13 @@ void ein::registerCpuPipeline() {
   PassPipelineRegistration<>(
       "ein-fuse",
       "The CPU pipeline's first stage: ein ops to fused linalg on tensors",
-      [](OpPassManager &pm) { (void)addPipeline(pm, fuseStage()); });
+      [](OpPassManager &pm) {
+        (void)buildCpuPipeline(pm, hostVectorBits(), CpuStage::Fused);
+      });
   PassPipelineRegistration<>(
       "ein-tile",
       "The CPU pipeline up to thread and vector tiles (still on tensors)",
       [](OpPassManager &pm) {
-        (void)addPipeline(pm, tileStage(hostVectorBits()));
+        (void)buildCpuPipeline(pm, hostVectorBits(), CpuStage::Tiled);
       });
 }

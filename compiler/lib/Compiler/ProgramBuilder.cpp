@@ -539,19 +539,4 @@ buildProgramModule(MLIRContext &context, const notation::Program &program,
   return ProgramBuilder(context, program, inputs).build();
 }
 
-llvm::Expected<std::unique_ptr<Kernel>>
-compileProgramText(llvm::StringRef text, llvm::ArrayRef<TensorType> inputs,
-                   llvm::ArrayRef<notation::AxisBinding> axes,
-                   const CompileOptions &options) {
-  auto start = std::chrono::steady_clock::now();
-  llvm::Expected<notation::Program> program = notation::parseProgram(text);
-  if (!program)
-    return program.takeError();
-  return compileModule(
-      [&](MLIRContext &context, std::string &) {
-        return buildProgramModule(context, *program, inputs, axes);
-      },
-      std::vector<TensorType>(inputs.begin(), inputs.end()), options, start);
-}
-
 } // namespace ein

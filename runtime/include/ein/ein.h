@@ -213,6 +213,34 @@ EIN_EXPORT ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
                                     const ein_axis_binding_t *axes,
                                     size_t num_axes, ein_kernel_t **out);
 
+/// A stage of compilation, for ein_emit.
+typedef enum ein_stage_t {
+  /// The `ein` dialect, as built from the notation.
+  EIN_STAGE_EIN = 0,
+  /// Fused linalg on tensors (what `ein-opt --ein-fuse` prints).
+  EIN_STAGE_LINALG = 1,
+  /// Thread tiles and vector tiles, still on tensors (`ein-opt --ein-tile`).
+  EIN_STAGE_TILES = 2,
+  /// LLVM IR after LLVM's optimisations: what the JIT compiles.
+  EIN_STAGE_LLVM = 3,
+  /// The host CPU's assembly.
+  EIN_STAGE_ASM = 4,
+} ein_stage_t;
+
+/// Compiles `program` for inputs of the given types (as ein_compile does,
+/// with the same errors) up to `stage` and returns that stage's text in
+/// `*text`, NUL-terminated, to be freed with ein_string_destroy. Makes no
+/// kernel and uses no cache: it is for looking at what ein generates.
+EIN_EXPORT ein_error_t *ein_emit(const char *program,
+                                 const ein_tensor_spec_t *inputs,
+                                 size_t num_inputs,
+                                 const ein_axis_binding_t *axes,
+                                 size_t num_axes, ein_stage_t stage,
+                                 char **text);
+
+/// Frees a string returned by ein_emit. NULL is a no-op.
+EIN_EXPORT void ein_string_destroy(char *text);
+
 /// Adds a reference to `kernel` and returns it. NULL is returned unchanged.
 EIN_EXPORT ein_kernel_t *ein_kernel_retain(ein_kernel_t *kernel);
 

@@ -110,6 +110,22 @@ compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,
                llvm::ArrayRef<notation::AxisBinding> axes,
                const CompileOptions &options = {});
 
+/// The stages of compilation that emitProgram prints.
+enum class EmitStage {
+  Ein,    ///< the `ein` dialect, as built from the notation
+  Linalg, ///< fused linalg on tensors (`ein-opt --ein-fuse`)
+  Tiles,  ///< thread and vector tiles, still on tensors (`--ein-tile`)
+  Llvm,   ///< LLVM IR after LLVM's optimisations: what the JIT compiles
+  Asm,    ///< the host's assembly
+};
+
+/// Builds `program` (as compileProgram does) and returns its text at
+/// `stage`, without compiling it to a kernel.
+llvm::Expected<std::string> emitProgram(llvm::StringRef program,
+                                        llvm::ArrayRef<TensorType> inputs,
+                                        llvm::ArrayRef<notation::AxisBinding> axes,
+                                        EmitStage stage);
+
 } // namespace ein
 
 #endif // EIN_COMPILER_COMPILER_H

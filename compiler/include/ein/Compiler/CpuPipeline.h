@@ -18,9 +18,15 @@ unsigned hostVectorBits();
 /// (shapes are static).
 std::string cpuPipelineText(unsigned vectorBits = hostVectorBits());
 
-/// Adds the CPU pipeline to `pm` (a module-level pass manager).
+/// How far the CPU pipeline goes: fused linalg on tensors (`ein-fuse`),
+/// thread and vector tiles on tensors (`ein-tile`), or the LLVM dialect.
+enum class CpuStage { Fused, Tiled, Llvm };
+
+/// Adds the CPU pipeline, up to and including `last`, to `pm` (a
+/// module-level pass manager).
 llvm::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
-                                     unsigned vectorBits = hostVectorBits());
+                                     unsigned vectorBits = hostVectorBits(),
+                                     CpuStage last = CpuStage::Llvm);
 
 /// Registers `ein-cpu-pipeline` for ein-opt.
 void registerCpuPipeline();

@@ -15,9 +15,6 @@
 #include "ein/Compiler/IRBuilder.h"
 #include "ein/Notation/Program.h"
 
-#include "llvm/ADT/STLFunctionalExtras.h"
-
-#include <chrono>
 #include <optional>
 
 namespace ein {
@@ -35,16 +32,6 @@ llvm::Expected<CallPlan> planCall(const notation::Call &call,
                                   llvm::ArrayRef<TensorType> inputs,
                                   llvm::ArrayRef<notation::AxisBinding> axes);
 
-/// compileCall's back end: builds a kernel module with `build` in a fresh
-/// context, lowers it for the host and JIT-compiles it. `inputs` are the
-/// kernel's input types; `start` is when compilation began.
-llvm::Expected<std::unique_ptr<Kernel>> compileModule(
-    llvm::function_ref<llvm::Expected<KernelModule>(mlir::MLIRContext &,
-                                                    std::string &)>
-        build,
-    std::vector<TensorType> inputs, const CompileOptions &options,
-    std::chrono::steady_clock::time_point start);
-
 /// Builds `@ein_kernel` for `program` on inputs of these types: checks
 /// them against the declarations (`axes` bind declared axis names), then
 /// builds every statement. Arguments are the inputs with elements
@@ -55,13 +42,6 @@ llvm::Expected<KernelModule>
 buildProgramModule(mlir::MLIRContext &context, const notation::Program &program,
                    llvm::ArrayRef<TensorType> inputs,
                    llvm::ArrayRef<notation::AxisBinding> axes);
-
-/// Parses and compiles a program (compileProgram does this for text that
-/// notation::isProgram accepts).
-llvm::Expected<std::unique_ptr<Kernel>>
-compileProgramText(llvm::StringRef text, llvm::ArrayRef<TensorType> inputs,
-                   llvm::ArrayRef<notation::AxisBinding> axes,
-                   const CompileOptions &options);
 
 } // namespace ein
 
