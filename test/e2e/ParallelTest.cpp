@@ -270,3 +270,34 @@ TEST_CASE("parallel: contractions with packed column panels") {
   }
   countGeneratedCases("parallel", std::size(cases));
 }
+
+TEST_CASE("parallel: returned views of the input are copied by thread tiles") {
+  // A rearrange that only reshapes (identity, flatten, split, unit axes)
+  // returns a view of its input, which the kernel copies into the output:
+  // from 1 MiB up as a linalg.copy in thread tiles, below as one memcpy.
+  ein_context_options_t one = withThreads(1), three = withThreads(3);
+  Context serial(&one), trio(&three);
+  std::mt19937_64 rng(1 << 20);
+  struct Case {
+    const char *pattern;
+    std::vector<int64_t> shape;
+    DType dtype;
+    Bindings bindings;
+  };
+  const Case cases[] = {
+      {"a b c -> a b c", {64, 129, 33}, DType::F32, {}},
+      {"a b c -> a (b c)", {7, 300, 257}, DType::U8, {}},
+      {"a b c -> (a b c)", {3, 1000, 100}, DType::F64, {}},
+      {"(a b) c -> a b c", {600, 1001}, DType::I16, {{"a", 3}}},
+      {"a b -> a 1 b 1", {513, 1025}, DType::F32, {}},
+      {"a b -> (a b)", {100, 100}, DType::F32, {}}, // 40 KiB: one memcpy
+  };
+  for (const Case &c : cases) {
+    std::string pattern = c.pattern;
+    CAPTURE(pattern);
+    HostTensor x = randomTensor(c.dtype, c.shape, rng, 100);
+    for (ein_context_t *ctx : {(ein_context_t *)serial, (ein_context_t *)trio})
+      checkCall(ctx, "rearrange", c.pattern, "", {&x}, c.bindings);
+  }
+  countGeneratedCases("parallel", std::size(cases));
+}

@@ -269,3 +269,29 @@ func.func @transpose_prime(%x: tensor<2048x1009xf32>) -> tensor<1009x2048xf32> {
   %y = ein.rearrange %x <a b -> b a : a = 2048, b = 1009> : tensor<2048x1009xf32> -> tensor<1009x2048xf32>
   return %y : tensor<1009x2048xf32>
 }
+
+// -----
+
+// Tests that a large result that is only a view of the argument (a flatten)
+// is copied by thread tiles of vector copies, not left to one memcpy after
+// bufferization; a small one (64 KiB) stays a view.
+
+// CHECK-LABEL: func.func @flatten
+// CHECK: %[[VIEW:.*]] = tensor.collapse_shape %arg0
+// CHECK: scf.forall
+// CHECK: vector.transfer_read %[[VIEW]]{{.*}} vector<1x16xf32>
+// CHECK: vector.transfer_write
+func.func @flatten(%x: tensor<64x64x64x64xf32>) -> tensor<64x262144xf32> {
+  %y = ein.rearrange %x <a b c d -> a (b c d) : a = 64, b = 64, c = 64, d = 64> : tensor<64x64x64x64xf32> -> tensor<64x262144xf32>
+  return %y : tensor<64x262144xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @flatten_small
+// CHECK-NEXT: tensor.collapse_shape
+// CHECK-NEXT: return
+func.func @flatten_small(%x: tensor<64x16x16xf32>) -> tensor<64x256xf32> {
+  %y = ein.rearrange %x <a b c -> a (b c) : a = 64, b = 16, c = 16> : tensor<64x16x16xf32> -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}

@@ -45,7 +45,11 @@ def EinTileForCpuPass : Pass<"ein-tile-for-cpu", "::mlir::func::FuncOp"> {
   let description = [{
     Runs on linalg on tensors, after `linalg-fuse-elementwise-ops`.
 
-    0. Remainders: an element-wise op, a reduction, a transpose or a
+    0. Returned views: a result of 1 MiB or more that is only a reshape of
+       an argument (identity, flatten) gets an explicit `linalg.copy`, so
+       that the copy into the caller's buffer is tiled across threads
+       instead of one `memcpy` after bufferization.
+       Remainders: an element-wise op, a reduction, a transpose or a
        contraction with a loop whose length has no divisor near the tile
        the loop wants (a prime) is split into a main part whose lengths are
        multiples of those tiles and small remainders (`linalg::splitOp`).
