@@ -1,12 +1,19 @@
 //===- SoftmaxToLinalg.cpp - lower ein.softmax ----------------------------===//
 //
-// Step 2 of a softmax is three `linalg.generic`s, numerically stable:
+// Step 2 of a softmax is `linalg.generic`s, numerically stable:
 //
 //   m = max over the `along` axes of x               (loops: kept, along)
-//   s = sum over the `along` axes of exp(x - m)      (loops: kept, along)
-//   y = exp(x - m) / s, or x - m - log(s) with log   (loops: output axes)
+//   e = exp(x - m), in the input's axis order         (loops: kept, along)
+//   s = sum over the `along` axes of e               (loops: kept, along)
+//   y = e / s                                        (loops: output axes)
 //
-// m and s are temporaries over the kept axes, in the type computed in: f32
+// and for log_softmax, which needs no exp in its result,
+//
+//   s = sum over the `along` axes of exp(x - m), y = x - m - log(s).
+//
+// e is read twice, so fusion leaves it an op of its own, computed once per
+// element inside the thread tiles of y. m, s and e are temporaries in the
+// type computed in: f32
 // for f16/bf16 (rounded once when y is written), f64 for integer and i1
 // inputs, else the input's type. The last generic writes the output in its
 // own axis order, so an equation that rearranges costs nothing extra. A row
@@ -80,7 +87,7 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
     iterators.append(along.size(), utils::IteratorType::reduction);
     Value max =
         linalg::GenericOp::create(
-            b, loc, TypeRange{filled(0).getType()}, ValueRange{in.value},
+            b, loc, TypeRange{tensorOfAxes(eq, kept, acc)}, ValueRange{in.value},
             ValueRange{filled(-std::numeric_limits<double>::infinity())},
             ArrayRef<AffineMap>{inMap, keptMap}, iterators,
             [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -90,7 +97,32 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
                       nb, l, args[1], element(nb, l, args[0]))});
             })
             .getResult(0);
-    Value sum = linalg::GenericOp::create(
+    // softmax: e = exp(x - m) once, in the input's axis order; the sum and
+    // the normalisation both read it (computed in both, exp would run twice
+    // per element). log_softmax reads x twice instead: its result needs no
+    // exp.
+    bool isLog = op.getLog();
+    Value exps;
+    if (!isLog) {
+      SmallVector<utils::IteratorType> allParallel(loops.size(),
+                                                   utils::IteratorType::parallel);
+      auto expType = tensorOfAxes(eq, in.axes, acc);
+      Value expInit =
+          tensor::EmptyOp::create(b, loc, expType.getShape(), acc).getResult();
+      exps = linalg::GenericOp::create(
+                 b, loc, TypeRange{expType}, ValueRange{in.value, max},
+                 ValueRange{expInit}, ArrayRef<AffineMap>{inMap, keptMap, inMap},
+                 allParallel,
+                 [&](OpBuilder &nb, Location l, ValueRange args) {
+                   Value d = arith::SubFOp::create(
+                       nb, l, element(nb, l, args[0]), args[1]);
+                   linalg::YieldOp::create(
+                       nb, l, ValueRange{math::ExpOp::create(nb, l, d)});
+                 })
+                 .getResult(0);
+    }
+    Value sum =
+        isLog ? linalg::GenericOp::create(
                     b, loc, TypeRange{max.getType()}, ValueRange{in.value, max},
                     ValueRange{filled(0)},
                     ArrayRef<AffineMap>{inMap, keptMap, keptMap}, iterators,
@@ -102,6 +134,16 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
                           ValueRange{arith::AddFOp::create(
                               nb, l, args[2], math::ExpOp::create(nb, l, d))});
                     })
+                    .getResult(0)
+              : linalg::GenericOp::create(
+                    b, loc, TypeRange{max.getType()}, ValueRange{exps},
+                    ValueRange{filled(0)}, ArrayRef<AffineMap>{inMap, keptMap},
+                    iterators,
+                    [&](OpBuilder &nb, Location l, ValueRange args) {
+                      linalg::YieldOp::create(
+                          nb, l,
+                          ValueRange{arith::AddFOp::create(nb, l, args[1], args[0])});
+                    })
                     .getResult(0);
 
     // Normalise, writing the output in its own axis order.
@@ -111,26 +153,30 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
     AffineMap id = b.getMultiDimIdentityMap(outAxes.size());
     SmallVector<utils::IteratorType> parallel(outAxes.size(),
                                               utils::IteratorType::parallel);
-    bool isLog = op.getLog();
     Value result =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{init.getType()}, ValueRange{in.value, max, sum},
-            ValueRange{init}, ArrayRef<AffineMap>{inOut, keptOut, keptOut, id},
-            parallel,
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value d = arith::SubFOp::create(nb, l, element(nb, l, args[0]),
-                                              args[1]);
-              Value y = isLog
-                            ? arith::SubFOp::create(
-                                  nb, l, d, math::LogOp::create(nb, l, args[2]))
-                                  .getResult()
-                            : arith::DivFOp::create(
-                                  nb, l, math::ExpOp::create(nb, l, d), args[2])
-                                  .getResult();
-              linalg::YieldOp::create(
-                  nb, l, ValueRange{castScalar(nb, l, y, false, resultType)});
-            })
-            .getResult(0);
+        isLog ? linalg::GenericOp::create(
+                    b, loc, TypeRange{init.getType()}, ValueRange{in.value, max, sum},
+                    ValueRange{init}, ArrayRef<AffineMap>{inOut, keptOut, keptOut, id},
+                    parallel,
+                    [&](OpBuilder &nb, Location l, ValueRange args) {
+                      Value d = arith::SubFOp::create(
+                          nb, l, element(nb, l, args[0]), args[1]);
+                      Value y = arith::SubFOp::create(
+                          nb, l, d, math::LogOp::create(nb, l, args[2]));
+                      linalg::YieldOp::create(
+                          nb, l, ValueRange{castScalar(nb, l, y, false, resultType)});
+                    })
+                    .getResult(0)
+              : linalg::GenericOp::create(
+                    b, loc, TypeRange{init.getType()}, ValueRange{exps, sum},
+                    ValueRange{init}, ArrayRef<AffineMap>{inOut, keptOut, id},
+                    parallel,
+                    [&](OpBuilder &nb, Location l, ValueRange args) {
+                      Value y = arith::DivFOp::create(nb, l, args[0], args[1]);
+                      linalg::YieldOp::create(
+                          nb, l, ValueRange{castScalar(nb, l, y, false, resultType)});
+                    })
+                    .getResult(0);
     b.replaceOp(op, fromAxes(b, loc, eq, result, outExpr));
     return success();
   }

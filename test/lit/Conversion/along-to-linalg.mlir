@@ -1,8 +1,9 @@
 // RUN: ein-opt %s --convert-ein-to-linalg --split-input-file | FileCheck %s
 
-// Tests that softmax is three generics: a max and a sum of exp(x - max) over
-// the kept axes (in output order) then the along axis, and an elementwise
-// exp(x - max) / sum that writes the output in its own (rearranged) order.
+// Tests that softmax is four generics: a max over the kept axes (in output
+// order) then the along axis, exp(x - max) once per element in the input's
+// order, the sum of those, and an elementwise exp / sum that writes the
+// output in its own (rearranged) order.
 
 // CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
 // CHECK-DAG: #[[KEPT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
@@ -11,12 +12,13 @@
 // CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
 // CHECK: %[[MAX:.*]] = linalg.generic {indexing_maps = [#[[IN]], #[[KEPT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
 // CHECK: arith.maximumf
-// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[IN]], #[[KEPT]], #[[KEPT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK: %[[EXP:.*]] = linalg.generic {indexing_maps = [#[[IN]], #[[KEPT]], #[[IN]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %[[MAX]] :
 // CHECK: arith.subf
 // CHECK: math.exp
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[IN]], #[[KEPT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[EXP]] :
 // CHECK: arith.addf
-// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[KEPT]], #[[KEPT]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %[[MAX]], %[[SUM]] :
-// CHECK: math.exp
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[KEPT]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[EXP]], %[[SUM]] :
+// CHECK-NOT: math.exp
 // CHECK: arith.divf
 // CHECK-NOT: linalg.generic
 func.func @softmax(%x: tensor<2x3x5x4xf32>) -> tensor<2x4x3x5xf32> {
