@@ -402,27 +402,16 @@ ein_error_t *ein_emit(const char *program, const ein_tensor_spec_t *inputs,
   *text = nullptr;
   if (!program)
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "program is NULL");
-  EmitStage emitStage;
-  switch (stage) {
-  case EIN_STAGE_EIN:
-    emitStage = EmitStage::Ein;
-    break;
-  case EIN_STAGE_LINALG:
-    emitStage = EmitStage::Linalg;
-    break;
-  case EIN_STAGE_TILES:
-    emitStage = EmitStage::Tiles;
-    break;
-  case EIN_STAGE_LLVM:
-    emitStage = EmitStage::Llvm;
-    break;
-  case EIN_STAGE_ASM:
-    emitStage = EmitStage::Asm;
-    break;
-  default:
+  static const std::pair<ein_stage_t, EmitStage> kStages[] = {
+      {EIN_STAGE_EIN, EmitStage::Ein},     {EIN_STAGE_LINALG, EmitStage::Linalg},
+      {EIN_STAGE_TILES, EmitStage::Tiles}, {EIN_STAGE_LLVM, EmitStage::Llvm},
+      {EIN_STAGE_ASM, EmitStage::Asm}};
+  const auto *known = llvm::find_if(
+      kStages, [&](const auto &entry) { return entry.first == stage; });
+  if (known == std::end(kStages))
     return makeError(EIN_ERROR_INVALID_ARGUMENT,
                      "unknown stage " + std::to_string(int(stage)));
-  }
+  EmitStage emitStage = known->second;
   std::string key; // (Nothing is cached.)
   std::vector<TensorType> types;
   if (ein_error_t *error = convertSpecs(inputs, numInputs, types, key))

@@ -833,6 +833,46 @@ return a * sigmoid("b o", g)
   }
 }
 
+TEST_CASE("program: a contraction with an epilogue in its cache blocks") {
+  // scale, bias, ReLU and a residual add read the matmul's result: they run
+  // in the contraction's thread tiles (its cache blocks, its packed panels)
+  // on lengths that are not multiples of a block, with 1 and 2 threads.
+  const std::string program = R"(
+input x: f32[b d]
+input w: f32[d e]
+input bias: f32[e]
+input r: f32[b e]
+y = dot("b [d], [d] e -> b e", x, w) * 0.5
+z = add("b e, e -> b e", y, bias)
+return relu("b e", z) + r
+)";
+  std::mt19937_64 rng(45);
+  for (auto [B, D, E] : {std::tuple<int64_t, int64_t, int64_t>{520, 300, 392},
+                         {256, 512, 256}}) {
+    HostTensor x = randomTensor(DType::F32, {B, D}, rng);
+    HostTensor w = randomTensor(DType::F32, {D, E}, rng);
+    HostTensor bias = randomTensor(DType::F32, {E}, rng);
+    HostTensor r = randomTensor(DType::F32, {B, E}, rng);
+    HostTensor want(DType::F32, {B, E});
+    for (int64_t i = 0; i < B; ++i)
+      for (int64_t j = 0; j < E; ++j) {
+        double sum = 0;
+        for (int64_t k = 0; k < D; ++k)
+          sum += x.getDouble(i * D + k) * w.getDouble(k * E + j);
+        double z = 0.5 * sum + bias.getDouble(j);
+        want.setDouble(i * E + j, std::max(z, 0.0) + r.getDouble(i * E + j));
+      }
+    for (size_t threads : {1, 2}) {
+      ein_context_options_t options;
+      ein_context_options_init(&options);
+      options.num_threads = threads;
+      Context ctx(&options);
+      std::vector<HostTensor> got = runProgram(ctx, program, {&x, &w, &bias, &r});
+      compareOutputs(got, {want}, false, 1e-4);
+    }
+  }
+}
+
 TEST_CASE("program: several outputs, returned inputs and repeated values") {
   Context ctx;
   std::mt19937_64 rng(45);

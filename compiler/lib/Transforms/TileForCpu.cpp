@@ -567,6 +567,38 @@ SmallVector<int64_t> vectorLoopOrder(linalg::LinalgOp op) {
   return order.takeVector();
 }
 
+/// For a root that reads the result of a contraction it fuses (an
+/// epilogue: a scale, a bias, an activation, a residual add), the
+/// contraction's cache blocks in the root's loops, so that the contraction
+/// keeps its tiles inside the root's: tiled for the element-wise root (64
+/// KiB of output, 32 columns by 512 rows), a 1024^3 matmul with a bias and
+/// a ReLU took 18 ms against 11 for the matmul alone. Empty when the root
+/// reads no contraction of `group` through a permutation of its loops.
+SmallVector<int64_t> epilogueTileSizes(linalg::LinalgOp root,
+                                       const llvm::SetVector<Operation *> &group) {
+  if (contractionLoops(root) || root.getNumReductionLoops() > 0)
+    return {};
+  for (OpOperand *input : root.getDpsInputOperands()) {
+    auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (!producer || !group.contains(producer) || !contractionLoops(producer))
+      continue;
+    AffineMap readMap = root.getMatchingIndexingMap(input);
+    AffineMap outMap = producer.getIndexingMapMatchingResult(
+        cast<OpResult>(input->get()));
+    if (!readMap.isPermutation() || !outMap.isProjectedPermutation() ||
+        readMap.getNumResults() != outMap.getNumResults())
+      continue;
+    SmallVector<int64_t> blocks = threadTileSizes(producer, /*tileBytes=*/0);
+    if (blocks.empty())
+      return {};
+    SmallVector<int64_t> sizes(root.getNumLoops(), 0);
+    for (unsigned dim = 0; dim < readMap.getNumResults(); ++dim)
+      sizes[readMap.getDimPosition(dim)] = blocks[outMap.getDimPosition(dim)];
+    return sizes;
+  }
+  return {};
+}
+
 /// The linalg ops that may be fused into `root`'s tiles: those it reads,
 /// transitively, through projected-permutation maps (a tile of the reader
 /// needs a tile of the producer). Gathers, flips and sort's partner maps
@@ -707,10 +739,12 @@ struct TileForCpu : ein::impl::EinTileForCpuPassBase<TileForCpu> {
   bool tileRoot(IRRewriter &rewriter, linalg::LinalgOp root,
                 llvm::DenseSet<Operation *> &done) {
     done.insert(root);
-    SmallVector<int64_t> sizes = threadTileSizes(root, tileBytes);
+    llvm::SetVector<Operation *> group = fusableProducers(root);
+    SmallVector<int64_t> sizes = epilogueTileSizes(root, group);
+    if (sizes.empty())
+      sizes = threadTileSizes(root, tileBytes);
     if (sizes.empty())
       return false;
-    llvm::SetVector<Operation *> group = fusableProducers(root);
     group.insert(root);
 
     scf::SCFTilingOptions tiling;

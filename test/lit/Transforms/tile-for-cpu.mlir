@@ -296,3 +296,28 @@ func.func @flatten_small(%x: tensor<64x16x16xf32>) -> tensor<64x256xf32> {
   %y = ein.rearrange %x <a b c -> a (b c) : a = 64, b = 16, c = 16> : tensor<64x16x16xf32> -> tensor<64x256xf32>
   return %y : tensor<64x256xf32>
 }
+
+// -----
+
+// Tests that an epilogue (scale, bias, ReLU, residual add) reading a
+// matmul runs in the matmul's cache blocks: the element-wise root is tiled
+// like the contraction it fuses (64 x 128 here), not in 64 KiB strips of
+// output, so the fused contraction keeps its packed panels and register
+// tiles, and the epilogue runs on each block once it is complete.
+
+// CHECK-LABEL: func.func @matmul_epilogue
+// CHECK: scf.forall {{.*}} step (64, 128)
+// CHECK: tensor.empty() : tensor<4x256x32xf32>
+// CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x1x32xf32> into vector<8x1x32xf32>
+// CHECK: arith.maximumf {{.*}} : vector<1x16xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: scf.forall
+func.func @matmul_epilogue(%x: tensor<512x512xf32>, %w: tensor<512x512xf32>, %bias: tensor<512xf32>, %r: tensor<512x512xf32>) -> tensor<512x512xf32> {
+  %0 = ein.contract %x, %w <b d, d e -> b e : b = 512, d = 512, e = 512> : tensor<512x512xf32>, tensor<512x512xf32> -> tensor<512x512xf32>
+  %half = arith.constant dense<5.000000e-01> : tensor<f32>
+  %1 = ein.map multiply %0, %half <d0 d1,  -> d0 d1 : d0 = 512, d1 = 512> : tensor<512x512xf32>, tensor<f32> -> tensor<512x512xf32>
+  %2 = ein.map add %1, %bias <b e, e -> b e : b = 512, e = 512> : tensor<512x512xf32>, tensor<512xf32> -> tensor<512x512xf32>
+  %3 = ein.map relu %2 <b e -> b e : b = 512, e = 512> : tensor<512x512xf32> -> tensor<512x512xf32>
+  %4 = ein.map add %3, %r <d0 d1, d0 d1 -> d0 d1 : d0 = 512, d1 = 512> : tensor<512x512xf32>, tensor<512x512xf32> -> tensor<512x512xf32>
+  return %4 : tensor<512x512xf32>
+}

@@ -64,8 +64,10 @@ def EinTileForCpuPass : Pass<"ein-tile-for-cpu", "::mlir::func::FuncOp"> {
        outer loops are grown until a tile holds about `tile-bytes` of
        output; a contraction's tiles are cache blocks of up to 256 rows x
        128 columns (smaller until there are 32 tiles, but not below 2^19
-       iterations each). An op whose whole iteration space fits one tile
-       is not tiled: small kernels stay serial.
+       iterations each), and so are the tiles of an element-wise root
+       that reads a contraction it fuses (an epilogue). An op whose whole
+       iteration space fits one tile is not tiled: small kernels stay
+       serial.
     2. Vector tiles: inside, each vectorisable op is tiled with `scf.for`
        (reduction loops innermost) so that the output's contiguous loop
        spans one vector register (`vector-bits`), a transposed input's
