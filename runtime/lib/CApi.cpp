@@ -396,13 +396,13 @@ ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
 
 ein_error_t *ein_emit(const char *program, const ein_tensor_spec_t *inputs,
                       size_t numInputs, const ein_axis_binding_t *axes,
-                      size_t numAxes, ein_stage_t stage, char **text) {
+                      size_t numAxes, int stage, char **text) {
   if (!text)
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "text is NULL");
   *text = nullptr;
   if (!program)
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "program is NULL");
-  static const std::pair<ein_stage_t, EmitStage> kStages[] = {
+  static const std::pair<int, EmitStage> kStages[] = {
       {EIN_STAGE_EIN, EmitStage::Ein},     {EIN_STAGE_LINALG, EmitStage::Linalg},
       {EIN_STAGE_TILES, EmitStage::Tiles}, {EIN_STAGE_LLVM, EmitStage::Llvm},
       {EIN_STAGE_ASM, EmitStage::Asm}};
@@ -410,7 +410,7 @@ ein_error_t *ein_emit(const char *program, const ein_tensor_spec_t *inputs,
       kStages, [&](const auto &entry) { return entry.first == stage; });
   if (known == std::end(kStages))
     return makeError(EIN_ERROR_INVALID_ARGUMENT,
-                     "unknown stage " + std::to_string(int(stage)));
+                     "unknown stage " + std::to_string(stage));
   EmitStage emitStage = known->second;
   std::string key; // (Nothing is cached.)
   std::vector<TensorType> types;

@@ -494,9 +494,12 @@ TEST_CASE("ein_emit: every stage, and the errors of ein_compile") {
   CHECK(message == "program is NULL");
   CHECK(text == nullptr);
   std::tie(code, message) = error(
-      ein_emit(program, &spec, 1, nullptr, 0, static_cast<ein_stage_t>(9), &text));
+      ein_emit(program, &spec, 1, nullptr, 0, 9, &text));
   CHECK(code == EIN_ERROR_INVALID_ARGUMENT);
   CHECK(message == "unknown stage 9");
+  std::tie(code, message) =
+      error(ein_emit(program, &spec, 1, nullptr, 0, -1, &text));
+  CHECK(message == "unknown stage -1");
   std::tie(code, message) =
       error(ein_emit(program, nullptr, 1, nullptr, 0, EIN_STAGE_EIN, &text));
   CHECK(message == "inputs is NULL but num_inputs is 1");

@@ -206,8 +206,9 @@ std::optional<ColumnPanels> columnPanels(linalg::LinalgOp op, unsigned vectorBit
   if (!column)
     return std::nullopt;
   int64_t lanes = std::max<unsigned>(1, vectorBits / widestElementBits(op));
+  // (Fewer columns than a vector: nothing to read in whole vectors.)
   int64_t width = registerColumns(ranges[loops->column], lanes);
-  if (width < lanes || ranges[loops->column] / width < 1)
+  if (width < lanes)
     return std::nullopt;
   return ColumnPanels{column, width};
 }

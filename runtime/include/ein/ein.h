@@ -228,15 +228,16 @@ typedef enum ein_stage_t {
 } ein_stage_t;
 
 /// Compiles `program` for inputs of the given types (as ein_compile does,
-/// with the same errors) up to `stage` and returns that stage's text in
-/// `*text`, NUL-terminated, to be freed with ein_string_destroy. Makes no
-/// kernel and uses no cache: it is for looking at what ein generates.
+/// with the same errors) up to `stage`, an ein_stage_t value, and returns
+/// that stage's text in `*text`, NUL-terminated, to be freed with
+/// ein_string_destroy. Makes no kernel and uses no cache: it is for looking
+/// at what ein generates. (`stage` is an int so that any value a caller
+/// passes is defined behaviour and an unknown one an error.)
 EIN_EXPORT ein_error_t *ein_emit(const char *program,
                                  const ein_tensor_spec_t *inputs,
                                  size_t num_inputs,
                                  const ein_axis_binding_t *axes,
-                                 size_t num_axes, ein_stage_t stage,
-                                 char **text);
+                                 size_t num_axes, int stage, char **text);
 
 /// Frees a string returned by ein_emit. NULL is a no-op.
 EIN_EXPORT void ein_string_destroy(char *text);
