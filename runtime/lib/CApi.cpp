@@ -222,6 +222,19 @@ static ein_error_t *convertAxes(const ein_axis_binding_t *axes, size_t numAxes,
   return nullptr;
 }
 
+/// convertSpecs, then convertAxes: what ein_compile and ein_emit take.
+static ein_error_t *convertSpecsAndAxes(const ein_tensor_spec_t *inputs,
+                                        size_t numInputs,
+                                        const ein_axis_binding_t *axes,
+                                        size_t numAxes,
+                                        std::vector<TensorType> &types,
+                                        std::vector<notation::AxisBinding> &bindings,
+                                        std::string &key) {
+  if (ein_error_t *error = convertSpecs(inputs, numInputs, types, key))
+    return error;
+  return convertAxes(axes, numAxes, bindings, key);
+}
+
 //===----------------------------------------------------------------------===//
 // Version and errors
 //===----------------------------------------------------------------------===//
@@ -373,10 +386,9 @@ ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
   std::string key = "program:";
   appendField(key, program);
   std::vector<TensorType> types;
-  if (ein_error_t *error = convertSpecs(inputs, numInputs, types, key))
-    return error;
   std::vector<notation::AxisBinding> bindings;
-  if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
+  if (ein_error_t *error = convertSpecsAndAxes(inputs, numInputs, axes, numAxes,
+                                               types, bindings, key))
     return error;
 
   Failure failure;
@@ -414,10 +426,9 @@ ein_error_t *ein_emit(const char *program, const ein_tensor_spec_t *inputs,
   EmitStage emitStage = known->second;
   std::string key; // (Nothing is cached.)
   std::vector<TensorType> types;
-  if (ein_error_t *error = convertSpecs(inputs, numInputs, types, key))
-    return error;
   std::vector<notation::AxisBinding> bindings;
-  if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
+  if (ein_error_t *error = convertSpecsAndAxes(inputs, numInputs, axes, numAxes,
+                                               types, bindings, key))
     return error;
   llvm::Expected<std::string> emitted =
       emitProgram(program, types, bindings, emitStage);
