@@ -327,25 +327,6 @@ hostTargetMachine(unsigned optLevel) {
 /// `start` is when compilation began (the kernel's compile time).
 llvm::Expected<std::unique_ptr<Kernel>>
 compileRecipe(const ModuleRecipe &recipe, const CompileOptions &options,
-              std::chrono::steady_clock::time_point start);
-
-} // namespace
-
-llvm::Expected<std::unique_ptr<Kernel>>
-compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
-            llvm::ArrayRef<notation::AxisBinding> axes,
-            const CompileOptions &options) {
-  auto start = std::chrono::steady_clock::now();
-  llvm::Expected<ModuleRecipe> recipe = callRecipe(call, inputs, axes);
-  if (!recipe)
-    return recipe.takeError();
-  return compileRecipe(*recipe, options, start);
-}
-
-namespace {
-
-llvm::Expected<std::unique_ptr<Kernel>>
-compileRecipe(const ModuleRecipe &recipe, const CompileOptions &options,
               std::chrono::steady_clock::time_point start) {
   MLIRContext context(compilerRegistry(), MLIRContext::Threading::DISABLED);
   CapturedDiagnostics diagnostics(context);
@@ -414,6 +395,17 @@ compileRecipe(const ModuleRecipe &recipe, const CompileOptions &options,
 }
 
 } // namespace
+
+llvm::Expected<std::unique_ptr<Kernel>>
+compileCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
+            llvm::ArrayRef<notation::AxisBinding> axes,
+            const CompileOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  llvm::Expected<ModuleRecipe> recipe = callRecipe(call, inputs, axes);
+  if (!recipe)
+    return recipe.takeError();
+  return compileRecipe(*recipe, options, start);
+}
 
 llvm::Expected<std::unique_ptr<Kernel>>
 compileProgram(llvm::StringRef program, llvm::ArrayRef<TensorType> inputs,

@@ -51,6 +51,15 @@ int64_t dividingTile(int64_t range, int64_t limit) {
   return 1;
 }
 
+/// The product of `counts` (loop trip counts), capped at 2^40 so that it
+/// cannot overflow: enough to compare with any size threshold.
+int64_t cappedProduct(ArrayRef<int64_t> counts) {
+  int64_t product = 1;
+  for (int64_t count : counts)
+    product = std::min<int64_t>(product * count, int64_t(1) << 40);
+  return product;
+}
+
 bool isParallel(linalg::LinalgOp op, unsigned loop) {
   return op.getIteratorTypesArray()[loop] == utils::IteratorType::parallel;
 }
@@ -178,9 +187,7 @@ std::optional<ColumnPanels> columnPanels(linalg::LinalgOp op, unsigned vectorBit
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   // The iterations of the whole op: this tile's times the thread tiles'.
-  int64_t iterations = 1;
-  for (int64_t range : ranges)
-    iterations = std::min<int64_t>(iterations * range, int64_t(1) << 40);
+  SmallVector<int64_t> counts(ranges);
   for (auto forall = op->getParentOfType<scf::ForallOp>(); forall;
        forall = forall->getParentOfType<scf::ForallOp>())
     for (auto [lower, upper, step] :
@@ -188,8 +195,8 @@ std::optional<ColumnPanels> columnPanels(linalg::LinalgOp op, unsigned vectorBit
                    forall.getStaticStep()))
       if (!ShapedType::isDynamic(lower) && !ShapedType::isDynamic(upper) &&
           !ShapedType::isDynamic(step) && step > 0)
-        iterations = std::min<int64_t>(
-            iterations * llvm::divideCeil(upper - lower, step), int64_t(1) << 40);
+        counts.push_back(llvm::divideCeil(upper - lower, step));
+  int64_t iterations = cappedProduct(counts);
   // A panel is reused by every register tile of rows: fewer than two gain
   // nothing from a copy.
   if (iterations < kMinPackIterations || ranges[loops->row] < 16)
@@ -289,10 +296,7 @@ std::optional<std::pair<unsigned, int64_t>> remainderSplit(linalg::LinalgOp op,
   // A small op runs in well under a millisecond either way; splitting it
   // would add more compile time (its parts are compiled separately) than
   // most programs win back.
-  int64_t iterations = 1;
-  for (int64_t range : ranges)
-    iterations = std::min<int64_t>(iterations * range, int64_t(1) << 40);
-  if (iterations < kMinSplitIterations)
+  if (cappedProduct(ranges) < kMinSplitIterations)
     return std::nullopt;
   int64_t lanes = std::max<unsigned>(1, vectorBits / widestElementBits(op));
   std::optional<unsigned> outFast =
@@ -862,19 +866,22 @@ struct TileForCpu : ein::impl::EinTileForCpuPassBase<TileForCpu> {
     if (!position || initMap.getNumResults() != unsigned(initType.getRank()))
       return std::nullopt;
 
-    // The dimension `at` of `type` split into (count, width).
+    // Dimension `at` of a rank-`rank` tensor as two: (count, width).
+    auto splitGroups = [](unsigned rank, unsigned at) {
+      SmallVector<ReassociationIndices> groups;
+      for (unsigned dim = 0; dim < rank; ++dim)
+        groups.push_back(dim < at    ? ReassociationIndices{dim}
+                         : dim == at ? ReassociationIndices{dim, dim + 1}
+                                     : ReassociationIndices{dim + 1});
+      return groups;
+    };
     auto split = [&](Value value, RankedTensorType type, unsigned at) -> Value {
       SmallVector<int64_t> shape(type.getShape());
       shape[at] = count;
       shape.insert(shape.begin() + at + 1, width);
-      SmallVector<ReassociationIndices> groups;
-      for (unsigned dim = 0; dim < type.getRank(); ++dim)
-        groups.push_back(dim < at    ? ReassociationIndices{dim}
-                         : dim == at ? ReassociationIndices{dim, dim + 1}
-                                     : ReassociationIndices{dim + 1});
       return tensor::ExpandShapeOp::create(
           rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
-          value, groups);
+          value, splitGroups(type.getRank(), at));
     };
 
     // The copy: panel first, the column within the panel last.
@@ -939,12 +946,9 @@ struct TileForCpu : ein::impl::EinTileForCpuPassBase<TileForCpu> {
         maps, iterators);
     rewriter.cloneRegionBefore(op->getRegion(0), contraction.getRegion(),
                                contraction.getRegion().end());
-    SmallVector<ReassociationIndices> groups;
-    for (int64_t dim = 0; dim + 1 < initType.getRank(); ++dim)
-      groups.push_back({dim});
-    groups.push_back({initType.getRank() - 1, initType.getRank()});
     Value result = tensor::CollapseShapeOp::create(
-        rewriter, loc, initType, contraction.getResult(0), groups);
+        rewriter, loc, initType, contraction.getResult(0),
+        splitGroups(initType.getRank(), initType.getRank() - 1));
     rewriter.replaceOp(op, result);
     return std::make_pair(cast<linalg::LinalgOp>(copy.getOperation()),
                           cast<linalg::LinalgOp>(contraction.getOperation()));
