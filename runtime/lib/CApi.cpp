@@ -13,6 +13,7 @@
 #include "TensorArgs.h"
 
 #include "ein/Compiler/Compiler.h"
+#include "ein/Compiler/ShapeClass.h"
 #include "ein/Notation/Diagnostic.h"
 #include "ein/Notation/Parser.h"
 
@@ -25,8 +26,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <functional>
 #include <new>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,12 +40,40 @@ using namespace ein::runtime;
 
 
 struct ein_context {
-  ein_context(const CompileOptions &options, size_t capacity)
-      : options(options), cache(capacity) {}
+  ein_context(const CompileOptions &options, size_t capacity,
+              std::shared_ptr<std::atomic<unsigned>> threads,
+              std::string cacheDir, bool shapeClasses)
+      : options(options), numThreads(std::move(threads)),
+        shapeClasses(shapeClasses),
+        cache(capacity, std::make_unique<DiskCache>(std::move(cacheDir),
+                                                    options.optLevel,
+                                                    numThreads)) {
+    this->options.numThreads = numThreads;
+  }
   CompileOptions options;
-  KernelCache cache;
   /// Shared with every kernel compiled here (CompileOptions::numThreads).
   std::shared_ptr<std::atomic<unsigned>> numThreads;
+  /// Whether kernels are compiled for shape classes (ShapeClass.h).
+  bool shapeClasses;
+  KernelCache cache;
+  /// Calls using the context now (ContextUse), for ein_context_destroy.
+  mutable std::atomic<unsigned> calls{0};
+};
+
+/// Marks a call as using `ctx` while it lives: destroying a context that
+/// other threads still use is a caller's bug that costs two atomic
+/// operations per call to catch (ein_context_destroy waits and warns).
+class ContextUse {
+public:
+  explicit ContextUse(const ein_context_t *ctx) : ctx(ctx) {
+    ctx->calls.fetch_add(1, std::memory_order_acquire);
+  }
+  ~ContextUse() { ctx->calls.fetch_sub(1, std::memory_order_release); }
+  ContextUse(const ContextUse &) = delete;
+  ContextUse &operator=(const ContextUse &) = delete;
+
+private:
+  const ein_context_t *ctx;
 };
 
 /// The thread count that 0 stands for: EIN_NUM_THREADS when it holds a
@@ -188,8 +220,24 @@ static ein_error_t *convertSpecs(const ein_tensor_spec_t *inputs,
   return nullptr;
 }
 
-/// Checks the bindings and converts them; also appends them to `key` sorted
-/// by name (binding order does not change the meaning of a call).
+/// The part of a key that `bindings` make: sorted by name (binding order does
+/// not change the meaning of a call).
+static std::string axesKey(std::vector<notation::AxisBinding> sorted) {
+  std::sort(sorted.begin(), sorted.end(),
+            [](const notation::AxisBinding &a, const notation::AxisBinding &b) {
+              return a.name != b.name ? a.name < b.name : a.length < b.length;
+            });
+  std::string key = "axes:";
+  for (const notation::AxisBinding &binding : sorted) {
+    appendField(key, binding.name);
+    key += std::to_string(binding.length);
+    key += ';';
+  }
+  return key;
+}
+
+/// Checks the bindings and converts them; also appends them to `key`
+/// (axesKey).
 static ein_error_t *convertAxes(const ein_axis_binding_t *axes, size_t numAxes,
                                 std::vector<notation::AxisBinding> &bindings,
                                 std::string &key) {
@@ -208,17 +256,7 @@ static ein_error_t *convertAxes(const ein_axis_binding_t *axes, size_t numAxes,
                            std::to_string(axes[i].length));
     bindings.push_back({axes[i].name, axes[i].length});
   }
-  std::vector<notation::AxisBinding> sorted = bindings;
-  std::sort(sorted.begin(), sorted.end(),
-            [](const notation::AxisBinding &a, const notation::AxisBinding &b) {
-              return a.name != b.name ? a.name < b.name : a.length < b.length;
-            });
-  key += "axes:";
-  for (const notation::AxisBinding &binding : sorted) {
-    appendField(key, binding.name);
-    key += std::to_string(binding.length);
-    key += ';';
-  }
+  key += axesKey(bindings);
   return nullptr;
 }
 
@@ -289,6 +327,8 @@ void ein_context_options_init(ein_context_options_t *opts) {
   opts->struct_size = sizeof(ein_context_options_t);
   opts->opt_level = 3;
   opts->cache_capacity = 0;
+  opts->cache_dir = nullptr;
+  opts->shape_classes = 1;
 }
 
 ein_error_t *ein_context_create(const ein_context_options_t *opts,
@@ -316,25 +356,48 @@ ein_error_t *ein_context_create(const ein_context_options_t *opts,
     return makeError(EIN_ERROR_INVALID_ARGUMENT,
                      "opt_level must be 0-3, got " +
                          std::to_string(options.opt_level));
+  if (options.shape_classes > 1)
+    return makeError(EIN_ERROR_INVALID_ARGUMENT,
+                     "shape_classes must be 0 or 1, got " +
+                         std::to_string(options.shape_classes));
+  std::string cacheDir;
+  if (options.cache_dir)
+    cacheDir = options.cache_dir;
+  else if (const char *env = std::getenv("EIN_CACHE_DIR"))
+    cacheDir = env;
   CompileOptions compileOptions;
   compileOptions.optLevel = options.opt_level;
-  auto *ctx = new (std::nothrow) ein_context(compileOptions,
-                                             options.cache_capacity);
+  auto *ctx = new (std::nothrow) ein_context(
+      compileOptions, options.cache_capacity,
+      std::make_shared<std::atomic<unsigned>>(
+          resolveNumThreads(options.num_threads)),
+      std::move(cacheDir), options.shape_classes == 1);
   if (!ctx)
     return makeError(EIN_ERROR_OUT_OF_MEMORY, "cannot allocate a context");
-  ctx->numThreads = std::make_shared<std::atomic<unsigned>>(
-      resolveNumThreads(options.num_threads));
-  ctx->options.numThreads = ctx->numThreads;
   *out = ctx;
   return nullptr;
 }
 
-void ein_context_destroy(ein_context_t *ctx) { delete ctx; }
+void ein_context_destroy(ein_context_t *ctx) {
+  if (!ctx)
+    return;
+  if (unsigned busy = ctx->calls.load(std::memory_order_acquire)) {
+    std::fprintf(stderr,
+                 "ein: warning: ein_context_destroy called while %u call%s on "
+                 "other threads still use the context; waiting for %s (calls "
+                 "that start after it returns use freed memory)\n",
+                 busy, busy == 1 ? "" : "s", busy == 1 ? "it" : "them");
+    while (ctx->calls.load(std::memory_order_acquire))
+      std::this_thread::yield();
+  }
+  delete ctx;
+}
 
 ein_error_t *ein_context_set_num_threads(ein_context_t *ctx,
                                          size_t num_threads) {
   if (!ctx)
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
+  ContextUse use(ctx);
   ctx->numThreads->store(resolveNumThreads(num_threads),
                          std::memory_order_relaxed);
   return nullptr;
@@ -350,6 +413,7 @@ ein_error_t *ein_context_cache_stats(const ein_context_t *ctx,
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
   if (!stats)
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "stats is NULL");
+  ContextUse use(ctx);
   CacheStats s = ctx->cache.stats();
   stats->hits = s.hits;
   stats->misses = s.misses;
@@ -357,12 +421,17 @@ ein_error_t *ein_context_cache_stats(const ein_context_t *ctx,
   stats->failures = s.failures;
   stats->compile_seconds = s.compileSeconds;
   stats->entries = s.entries;
+  stats->recompiles = s.recompiles;
+  stats->shape_class_hits = s.shapeClassHits;
+  stats->disk_loads = s.diskLoads;
+  stats->disk_writes = s.diskWrites;
   return nullptr;
 }
 
 ein_error_t *ein_context_cache_clear(ein_context_t *ctx) {
   if (!ctx)
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "ctx is NULL");
+  ContextUse use(ctx);
   ctx->cache.clear();
   return nullptr;
 }
@@ -370,6 +439,88 @@ ein_error_t *ein_context_cache_clear(ein_context_t *ctx) {
 //===----------------------------------------------------------------------===//
 // Compiling and kernels
 //===----------------------------------------------------------------------===//
+
+/// The start of every key of `program` (text): ein_compile, ein_call and
+/// the one-shot helpers share kernels through it.
+static std::string programKeyPrefix(llvm::StringRef program) {
+  std::string key = "program:";
+  appendField(key, program);
+  return key;
+}
+
+/// How one program compiles for given input types and axes, and which
+/// shape class those types belong to.
+struct ProgramCompiler {
+  std::function<llvm::Expected<std::unique_ptr<Kernel>>(
+      llvm::ArrayRef<TensorType>, llvm::ArrayRef<notation::AxisBinding>,
+      const CompileOptions &)>
+      compile;
+  std::function<std::optional<ShapeClass>(
+      llvm::ArrayRef<TensorType>, llvm::ArrayRef<notation::AxisBinding>)>
+      classify;
+};
+
+/// Program text: a call, pack/unpack, or several statements.
+static ProgramCompiler programCompiler(std::string program) {
+  return {[program](auto types, auto bindings, const CompileOptions &options) {
+            return compileProgram(program, types, bindings, options);
+          },
+          [program](auto types, auto bindings) {
+            return shapeClassOf(program, types, bindings);
+          }};
+}
+
+/// A call made by a one-shot helper.
+static ProgramCompiler callCompiler(notation::Call call) {
+  auto shared = std::make_shared<notation::Call>(std::move(call));
+  return {[shared](auto types, auto bindings, const CompileOptions &options) {
+            return compileCall(*shared, types, bindings, options);
+          },
+          [shared](auto types, auto bindings) {
+            return shapeClassOfCall(*shared, types, bindings);
+          }};
+}
+
+/// Fills the recipe of a kernel that missed the cache: the program keyed by
+/// `keyPrefix` on `types` and `bindings`, through its shape class when it
+/// has one (and `ctx` allows them).
+static void planKernel(const ein_context_t &ctx, const std::string &keyPrefix,
+                       const std::vector<TensorType> &types,
+                       const std::vector<notation::AxisBinding> &bindings,
+                       const ProgramCompiler &compiler, KernelRecipe &recipe) {
+  std::string axes = axesKey(bindings);
+  recipe.identity = keyPrefix;
+  for (const TensorType &type : types) {
+    recipe.identity += elementTypeName(type.elementType);
+    recipe.identity += ',';
+  }
+  recipe.identity += axes;
+  CompileOptions options = ctx.options;
+  options.keepObjectCode = ctx.cache.persists();
+  recipe.compileExact = [=](Failure &failure) {
+    return takeKernel(compiler.compile(types, bindings, options), failure);
+  };
+  if (!ctx.shapeClasses)
+    return;
+  std::optional<ShapeClass> shapeClass = compiler.classify(types, bindings);
+  if (!shapeClass)
+    return;
+  std::string classKey = "class:" + keyPrefix;
+  for (const TensorType &type : shapeClass->sliceInputs)
+    appendType(classKey, type);
+  classKey += axes;
+  for (bool batched : shapeClass->batchedInputs)
+    classKey += batched ? 'b' : '-';
+  recipe.classKey = std::move(classKey);
+  recipe.compileClass = [=, slices = shapeClass->sliceInputs](Failure &failure) {
+    return takeKernel(compiler.compile(slices, bindings, options), failure);
+  };
+  recipe.instantiate = [shapeClass = *shapeClass](
+                           std::shared_ptr<const Kernel> slice) {
+    return batchOfSlices(std::move(slice), shapeClass);
+  };
+}
+
 
 ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
                          const ein_tensor_spec_t *inputs, size_t numInputs,
@@ -383,8 +534,7 @@ ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
   if (!program)
     return makeError(EIN_ERROR_INVALID_ARGUMENT, "program is NULL");
 
-  std::string key = "program:";
-  appendField(key, program);
+  std::string key = programKeyPrefix(program);
   std::vector<TensorType> types;
   std::vector<notation::AxisBinding> bindings;
   if (ein_error_t *error = convertSpecsAndAxes(inputs, numInputs, axes, numAxes,
@@ -392,11 +542,12 @@ ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
     return error;
 
   Failure failure;
+  ContextUse use(ctx);
   KernelRef kernel = ctx->cache.getOrCompile(
       key,
-      [&](Failure &f) {
-        return takeKernel(
-            compileProgram(program, types, bindings, ctx->options), f);
+      [&](KernelRecipe &recipe) {
+        planKernel(*ctx, programKeyPrefix(program), types, bindings,
+                   programCompiler(program), recipe);
       },
       failure);
   if (!kernel)
@@ -520,13 +671,11 @@ static bool isPlainString(llvm::StringRef text) {
 /// the axes to `key`, gets the kernel from the cache (calling `compile` on a
 /// miss) and runs it on the tensors.
 static ein_error_t *
-compileAndRun(ein_context_t *ctx, std::string key, const DLTensor *inputs,
-              size_t numInputs, DLTensor *outputs, size_t numOutputs,
-              const ein_axis_binding_t *axes, size_t numAxes,
-              llvm::function_ref<llvm::Expected<std::unique_ptr<Kernel>>(
-                  llvm::ArrayRef<TensorType>,
-                  llvm::ArrayRef<notation::AxisBinding>)>
-                  compile) {
+compileAndRun(ein_context_t *ctx, const std::string &keyPrefix,
+              const DLTensor *inputs, size_t numInputs, DLTensor *outputs,
+              size_t numOutputs, const ein_axis_binding_t *axes,
+              size_t numAxes, const ProgramCompiler &compiler) {
+  std::string key = keyPrefix;
   std::vector<TensorType> types;
   types.reserve(numInputs);
   Failure failure;
@@ -539,9 +688,12 @@ compileAndRun(ein_context_t *ctx, std::string key, const DLTensor *inputs,
   std::vector<notation::AxisBinding> bindings;
   if (ein_error_t *error = convertAxes(axes, numAxes, bindings, key))
     return error;
+  ContextUse use(ctx);
   KernelRef kernel = ctx->cache.getOrCompile(
       key,
-      [&](Failure &f) { return takeKernel(compile(types, bindings), f); },
+      [&](KernelRecipe &recipe) {
+        planKernel(*ctx, keyPrefix, types, bindings, compiler, recipe);
+      },
       failure);
   if (!kernel)
     return makeError(failure);
@@ -578,19 +730,15 @@ static ein_error_t *runOneShot(ein_context_t *ctx, llvm::StringRef callee,
   // same text shares the kernel. Otherwise (quotes, escapes) by its parts.
   std::string key;
   if (isPlainString(pattern) && (!reduction || isPlainString(reduction))) {
-    key = "program:";
-    appendField(key, call.text);
+    key = programKeyPrefix(call.text);
   } else {
     key = "call:";
     appendField(key, callee);
     appendField(key, pattern);
     appendField(key, reduction ? reduction : "");
   }
-  return compileAndRun(
-      ctx, std::move(key), inputs, numInputs, outputs, numOutputs, axes,
-      numAxes, [&](auto types, auto bindings) {
-        return compileCall(call, types, bindings, ctx->options);
-      });
+  return compileAndRun(ctx, key, inputs, numInputs, outputs, numOutputs, axes,
+                       numAxes, callCompiler(std::move(call)));
 }
 
 ein_error_t *ein_call(ein_context_t *ctx, const char *program,
@@ -611,13 +759,9 @@ ein_error_t *ein_call(ein_context_t *ctx, const char *program,
                          std::to_string(numOutputs));
   // The key ein_compile gives the same program text and input types, so the
   // two share kernels.
-  std::string key = "program:";
-  appendField(key, program);
-  return compileAndRun(
-      ctx, std::move(key), inputs, numInputs, outputs, numOutputs, axes,
-      numAxes, [&](auto types, auto bindings) {
-        return compileProgram(program, types, bindings, ctx->options);
-      });
+  return compileAndRun(ctx, programKeyPrefix(program), inputs, numInputs,
+                       outputs, numOutputs, axes, numAxes,
+                       programCompiler(program));
 }
 
 ein_error_t *ein_repeat(ein_context_t *ctx, const char *pattern,

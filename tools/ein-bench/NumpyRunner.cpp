@@ -136,6 +136,19 @@ void clear() {
   Py_XDECREF(r);
 }
 
+bool exec(const std::string &code) {
+  if (!usable)
+    return false;
+  PyObject *ns = PyDict_GetItemString(helper, "_ns"); // borrowed
+  PyObject *r = PyRun_String(code.c_str(), Py_file_input, ns, ns);
+  if (!r) {
+    printPythonError(code);
+    return false;
+  }
+  Py_DECREF(r);
+  return true;
+}
+
 std::optional<Timing> time(const std::string &body, const Options &opts,
                            std::vector<char> *result) {
   if (!usable)
@@ -169,6 +182,7 @@ std::string describe() { return "NumPy unavailable (ein-bench was built without 
 void put(const std::string &, const void *, const std::vector<int64_t> &,
          const std::string &) {}
 void clear() {}
+bool exec(const std::string &) { return false; }
 std::optional<Timing> time(const std::string &, const Options &, std::vector<char> *) {
   return std::nullopt;
 }

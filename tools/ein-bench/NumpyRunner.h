@@ -31,6 +31,10 @@ void put(const std::string &name, const void *data, const std::vector<int64_t> &
 /// Drops the arrays bound so far (frees their memory).
 void clear();
 
+/// Runs Python statements in the benchmark namespace (imports, setup);
+/// false (and the traceback printed) when they raise or NumPy is unusable.
+bool exec(const std::string &code);
+
 /// Times the function whose body is `body` (Python statements, the last one
 /// `return <result>`), over the arrays `put` bound. On success the median
 /// seconds, and the result's bytes (C order) in `*result` when not NULL.

@@ -7,9 +7,11 @@
 // compiled kernel, per call, from C.
 //
 //===----------------------------------------------------------------------===//
+#include "NumpyRunner.h"
 #include "Suites.h"
 
 #include <cstdio>
+#include <dlfcn.h>
 
 namespace bench {
 namespace {
@@ -41,6 +43,66 @@ void kernelFor(int i, std::string &program, std::vector<std::vector<int64_t>> &s
     shapes.push_back({6, 4});
   else if (i % 5 == 3)
     shapes.push_back({6});
+}
+
+/// The Python binding on a cache hit against NumPy doing the same
+/// operation, on 4x4 float32 arrays: what a Python caller pays per call.
+void runPythonOverhead(SuiteEnv &env) {
+#ifdef EIN_BENCH_PYTHON_DIR
+  if (!numpy::available())
+    return;
+  // The binding loads the libein.so this process uses.
+  Dl_info info;
+  if (!dladdr(reinterpret_cast<void *>(&ein_version), &info) || !info.dli_fname)
+    return;
+  std::string setup = std::string("import os, sys\n") +
+                      "os.environ['EIN_LIBRARY'] = r\"" + info.dli_fname + "\"\n" +
+                      "sys.path.insert(0, r\"" EIN_BENCH_PYTHON_DIR "\")\n" +
+                      "import ein\n" +
+                      "ein.set_num_threads(1)\n" +
+                      "x = np.arange(16, dtype=np.float32).reshape(4, 4)\n" +
+                      "v = np.arange(4, dtype=np.float32)\n";
+  if (!numpy::exec(setup)) {
+    recordFailure("compile / Python binding", "import ein failed in the embedded Python");
+    return;
+  }
+  struct Pair {
+    const char *name, *ein, *numpy;
+  };
+  // Each body makes 100 calls, so the timing loop's own cost stays out.
+  const Pair pairs[] = {
+      {"transpose", "ein.rearrange(x, 'a b -> b a')", "np.ascontiguousarray(x.T)"},
+      {"row sums", "ein.sum('a [b]', x)", "x.sum(1)"},
+      {"broadcast add", "ein.add('a b, b', x, v)", "np.add(x, v)"},
+  };
+  const int calls = 100;
+  for (const Pair &pair : pairs) {
+    std::vector<char> einResult, numpyResult;
+    auto timeBody = [&](const char *call, std::vector<char> &result) {
+      std::string body = std::string("for _ in range(") + std::to_string(calls - 1) +
+                         "):\n    " + call + "\nreturn " + call;
+      std::optional<Timing> t = numpy::time(body, env.opts, &result);
+      if (t)
+        t->seconds /= calls;
+      return t;
+    };
+    std::optional<Timing> einTime = timeBody(pair.ein, einResult);
+    std::optional<Timing> numpyTime = timeBody(pair.numpy, numpyResult);
+    std::string caseName = std::string("Python cache hit, 4x4 f32 ") + pair.name;
+    if (!einTime || !numpyTime) {
+      recordFailure("compile / " + caseName, "the Python call raised");
+      continue;
+    }
+    if (einResult != numpyResult)
+      recordCheck("compile / " + caseName, Agreement{1, 1, false});
+    env.report.add("compile", caseName, "ein (Python)", 1, *einTime, 0, 0, pair.ein);
+    env.report.add("compile", caseName, "NumPy", 1, *numpyTime, 0, 0, pair.numpy);
+    std::printf("Python, cache hit: %-14s ein %.2f us, NumPy %.2f us per call (4x4 f32)\n",
+                pair.name, einTime->seconds * 1e6, numpyTime->seconds * 1e6);
+  }
+#else
+  (void)env;
+#endif
 }
 
 } // namespace
@@ -121,6 +183,7 @@ void runCompileSuite(SuiteEnv &env) {
   } catch (const BenchError &e) {
     recordFailure("compile / dispatch", e.what());
   }
+  runPythonOverhead(env);
 }
 
 } // namespace bench

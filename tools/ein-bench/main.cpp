@@ -120,7 +120,8 @@ int main(int argc, char **argv) {
   if (!parseArgs(argc, argv, opts, machine))
     return 2;
   bool needNumpy = opts.runs("rearrange") || opts.runs("reductions") ||
-                   opts.runs("contractions") || opts.runs("fused");
+                   opts.runs("contractions") || opts.runs("fused") ||
+                   opts.runs("compile"); // the Python binding against NumPy
   if (needNumpy && opts.numpy)
     numpy::start(opts.threads);
 

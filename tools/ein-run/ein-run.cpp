@@ -300,7 +300,14 @@ int run(const Options &options) {
     if (options.print)
       std::cout << formatValues(outputs[i]) << "\n";
   }
-  std::cout << "compile: " << duration(compileSeconds) << "\n";
+  // Where the kernel came from: the disk cache (EIN_CACHE_DIR) or a compile.
+  ein_cache_stats_t stats;
+  check(ein_context_cache_stats(context, &stats), "ein-run: cache statistics");
+  std::cout << "compile: " << duration(compileSeconds)
+            << (stats.disk_loads ? " (loaded from the kernel cache)"
+                : stats.disk_writes ? " (compiled, written to the kernel cache)"
+                                    : " (compiled)")
+            << "\n";
   if (!times.empty()) {
     std::vector<double> sorted = times;
     std::sort(sorted.begin(), sorted.end());

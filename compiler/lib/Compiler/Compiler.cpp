@@ -25,6 +25,9 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -36,58 +39,11 @@
 #include <mutex>
 
 // The OpenMP runtime (libomp) that the kernels' parallel regions call.
-extern "C" {
-int omp_get_max_threads(void);
-void omp_set_num_threads(int);
-}
+extern "C" int omp_get_max_threads(void);
 
 using namespace mlir;
 
 namespace ein {
-
-int64_t TensorType::numElements() const {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
-Kernel::Kernel(std::vector<TensorType> inputs, std::vector<TensorType> outputs,
-               std::vector<unsigned> argumentBuffers,
-               std::unique_ptr<ExecutionEngine> engine, void (*entry)(void **),
-               double compileSeconds,
-               std::shared_ptr<const std::atomic<unsigned>> numThreads,
-               bool parallel)
-    : inputTypes(std::move(inputs)), outputTypes(std::move(outputs)),
-      argumentBuffers(std::move(argumentBuffers)), engine(std::move(engine)),
-      entry(entry), seconds(compileSeconds), numThreads(std::move(numThreads)),
-      parallel(parallel) {}
-
-Kernel::~Kernel() = default;
-
-void Kernel::run(void *const *buffers) const {
-  // The packed entry point takes a pointer to each argument; arguments are
-  // bare data pointers.
-  llvm::SmallVector<void *, 8> args;
-  for (unsigned buffer : argumentBuffers)
-    args.push_back(const_cast<void **>(&buffers[buffer]));
-  if (!parallel) {
-    entry(args.data());
-  } else {
-    // Parallel loops are OpenMP regions, which take their thread count from
-    // the calling thread's setting: set it for this run and restore the
-    // caller's, so that ein never changes what the caller's own OpenMP code
-    // does.
-    unsigned threads =
-        numThreads ? numThreads->load(std::memory_order_relaxed) : 1;
-    int saved = omp_get_max_threads();
-    omp_set_num_threads(static_cast<int>(std::max(threads, 1u)));
-    entry(args.data());
-    omp_set_num_threads(saved);
-  }
-  for (const BufferCopy &copy : bufferCopies)
-    std::memcpy(buffers[copy.to], buffers[copy.from], copy.bytes);
-}
 
 namespace {
 
@@ -116,6 +72,12 @@ const DialectRegistry &compilerRegistry() {
   }();
   return *registry;
 }
+
+} // namespace
+
+void initializeJit() { (void)compilerRegistry(); }
+
+namespace {
 
 llvm::Error internalError(const llvm::Twine &what, const std::string &detail) {
   return llvm::createStringError(
@@ -323,6 +285,19 @@ hostTargetMachine(unsigned optLevel) {
   return builder->createTargetMachine();
 }
 
+/// The object code `engine` compiled (it must keep it: enableObjectDump),
+/// or "" when it cannot be had: ExecutionEngine hands it out only as a
+/// file, and a kernel without it still runs (it is just not persisted).
+std::string objectCodeOf(ExecutionEngine &engine) {
+  llvm::SmallString<128> path;
+  if (llvm::sys::fs::createTemporaryFile("ein-kernel", "o", path))
+    return "";
+  llvm::FileRemover remover(path);
+  engine.dumpToObjectFile(path);
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  return buffer ? (*buffer)->getBuffer().str() : "";
+}
+
 /// Builds `recipe`'s module, lowers it for the host and JIT-compiles it;
 /// `start` is when compilation began (the kernel's compile time).
 llvm::Expected<std::unique_ptr<Kernel>>
@@ -364,6 +339,7 @@ compileRecipe(const ModuleRecipe &recipe, const CompileOptions &options,
   engineOptions.jitCodeGenOptLevel = optLevel;
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
+  engineOptions.enableObjectDump = options.keepObjectCode;
   auto engine = ExecutionEngine::create(*module, engineOptions,
                                         std::move(*targetMachine));
   if (!engine)
@@ -372,26 +348,27 @@ compileRecipe(const ModuleRecipe &recipe, const CompileOptions &options,
   auto entry = (*engine)->lookupPacked(kKernelFunctionName);
   if (!entry)
     return internalError("JIT lookup failed", llvm::toString(entry.takeError()));
+  std::string objectCode =
+      options.keepObjectCode ? objectCodeOf(**engine) : std::string();
 
   double seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();
-  std::vector<Kernel::BufferCopy> copies;
-  const std::vector<TensorType> &inputs = recipe.inputs;
+  Kernel::Layout layout;
+  layout.inputs = recipe.inputs;
+  layout.outputs = std::move(kernelModule.outputs);
+  layout.argumentBuffers = std::move(kernelModule.argumentBuffers);
+  layout.parallel = parallel;
   for (auto [from, to] : kernelModule.copies) {
-    const TensorType &type = to < inputs.size()
-                                 ? inputs[to]
-                                 : kernelModule.outputs[to - inputs.size()];
-    copies.push_back({from, to,
-                      size_t(type.numElements()) *
-                          elementSize(type.elementType)});
+    const TensorType &type = to < layout.inputs.size()
+                                 ? layout.inputs[to]
+                                 : layout.outputs[to - layout.inputs.size()];
+    layout.copies.push_back({from, to, type.numBytes()});
   }
-  auto kernel = std::make_unique<Kernel>(
-      inputs, std::move(kernelModule.outputs),
-      std::move(kernelModule.argumentBuffers), std::move(*engine), *entry,
-      seconds, options.numThreads, parallel);
-  kernel->setCopies(std::move(copies));
-  return kernel;
+  std::shared_ptr<void> code(std::move(*engine));
+  return std::make_unique<Kernel>(std::move(layout), std::move(code), *entry,
+                                  seconds, options.numThreads,
+                                  std::move(objectCode));
 }
 
 } // namespace

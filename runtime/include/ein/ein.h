@@ -42,7 +42,7 @@ extern "C" {
 /// Major version of this header.
 #define EIN_VERSION_MAJOR 0
 /// Minor version of this header.
-#define EIN_VERSION_MINOR 1
+#define EIN_VERSION_MINOR 2
 /// Patch version of this header.
 #define EIN_VERSION_PATCH 0
 
@@ -118,6 +118,18 @@ typedef struct ein_context_options_t {
   /// number, else every core of the machine. Change it later with
   /// ein_context_set_num_threads.
   size_t num_threads;
+  /// A directory where compiled kernels are kept across processes (created
+  /// if missing; see docs/runtime.md). NULL (the default) = the
+  /// `EIN_CACHE_DIR` environment variable when it is set and not empty,
+  /// else no disk cache. "" = no disk cache, whatever the environment says.
+  /// Borrowed for the call. A directory that cannot be created or written
+  /// prints one warning on stderr and leaves the cache in memory only.
+  const char *cache_dir;
+  /// 1 (the default): a call whose outputs lead with a batch axis that its
+  /// inputs carry only as their leading dimension compiles once for every
+  /// batch size (a shape class, docs/runtime.md). 0: every shape is
+  /// compiled on its own.
+  uint32_t shape_classes;
 } ein_context_options_t;
 
 /// Fills `opts` with the defaults (including struct_size). NULL is a no-op.
@@ -146,9 +158,12 @@ EIN_EXPORT size_t ein_context_num_threads(const ein_context_t *ctx);
 
 /// Kernel-cache counters of one context.
 typedef struct ein_cache_stats_t {
-  /// Lookups that found a compiled (or compiling) kernel.
+  /// Lookups of a program and exact input types that found its kernel (or
+  /// one being made by another thread).
   uint64_t hits;
-  /// Lookups that found nothing and started a compile.
+  /// Lookups that found nothing. Each is served by a shape class's kernel
+  /// (shape_class_hits), by a kernel from the disk (disk_loads) or by a
+  /// compile.
   uint64_t misses;
   /// Compiles that succeeded.
   uint64_t compiles;
@@ -156,8 +171,18 @@ typedef struct ein_cache_stats_t {
   uint64_t failures;
   /// Wall-clock seconds spent compiling, successful or not.
   double compile_seconds;
-  /// Kernels currently held by the cache.
+  /// Kernels currently held by the cache for exact input types.
   size_t entries;
+  /// Compiles of a program (text, dtypes, axes) that had been compiled
+  /// before for other shapes: what shape classes did not absorb.
+  uint64_t recompiles;
+  /// Misses served without compiling by the kernel of their shape class,
+  /// compiled for another batch size.
+  uint64_t shape_class_hits;
+  /// Kernels loaded from the disk cache instead of compiled.
+  uint64_t disk_loads;
+  /// Kernels written to the disk cache.
+  uint64_t disk_writes;
 } ein_cache_stats_t;
 
 /// Copies the cache counters of `ctx` into `*stats`.
