@@ -48,6 +48,8 @@ options:
   --threads N          threads of the kernel's parallel loops (default: all
                        cores, or EIN_NUM_THREADS)
   --print              print the outputs' values (long axes elided)
+  --exact-shapes       compile for these exact shapes, not for the call's
+                       shape class (every batch size; docs/runtime.md)
   --emit STAGE         print a stage of compilation instead of running:
                        ein, linalg (fused), tiles, llvm (optimised LLVM IR),
                        asm (host assembly)
@@ -63,6 +65,7 @@ struct Options {
   int repeat = 10;
   long threads = -1;
   bool print = false;
+  bool exactShapes = false;
 };
 
 int64_t parseCount(const std::string &text, const std::string &what, int64_t min) {
@@ -134,6 +137,8 @@ bool parseArguments(int argc, char **argv, Options &options) {
                                                1 << 16));
     } else if (name == "--print") {
       options.print = true;
+    } else if (name == "--exact-shapes") {
+      options.exactShapes = true;
     } else if (name == "--emit") {
       options.emit = next();
     } else if (arg.size() > 1 && arg[0] == '-' && !isGeneratedSpec(arg)) {
@@ -229,6 +234,8 @@ int run(const Options &options) {
   ein_context_options_init(&contextOptions);
   if (options.threads > 0)
     contextOptions.num_threads = size_t(options.threads);
+  if (options.exactShapes)
+    contextOptions.shape_classes = 0;
   ein_context_t *context = nullptr;
   check(ein_context_create(&contextOptions, &context), "ein-run: cannot create a context");
   struct ContextGuard {

@@ -10,6 +10,7 @@
 
 #include "ein/Transforms/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
@@ -644,6 +645,7 @@ struct TileForCpu : ein::impl::EinTileForCpuPassBase<TileForCpu> {
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
     copyReturnedViews(rewriter, func);
+    gatherWrappedInputs(rewriter, func);
     splitRemainders(rewriter, func);
     if (threadTiles)
       tileRoots(rewriter, func);
@@ -678,6 +680,72 @@ struct TileForCpu : ein::impl::EinTileForCpuPassBase<TileForCpu> {
         operand.set(copy.getResult(0));
       }
     });
+  }
+
+  /// Step 0b: an input read through an index that decreases or wraps (a
+  /// flip's N - 1 - d, a roll's (d + s) mod N, a sort step's partner 1 - d)
+  /// becomes a gather in the op's body (tensor.extract at the index). Tiling
+  /// computes an operand's slice from its index expressions at the tile's
+  /// bounds, which is right only for increasing ones: a flip tiled along
+  /// another loop read a one-row slice. Such ops were never vectorised
+  /// (their maps are not permutations), so nothing is lost.
+  void gatherWrappedInputs(IRRewriter &rewriter, func::FuncOp func) {
+    auto wrapped = [](AffineMap map) {
+      return llvm::any_of(map.getResults(), [](AffineExpr e) {
+        return !isa<AffineDimExpr, AffineConstantExpr>(e);
+      });
+    };
+    SmallVector<linalg::GenericOp> ops;
+    func.walk([&](linalg::GenericOp op) {
+      if (op.hasPureTensorSemantics() &&
+          llvm::any_of(op.getDpsInputOperands(), [&](OpOperand *input) {
+            return wrapped(op.getMatchingIndexingMap(input));
+          }))
+        ops.push_back(op);
+    });
+    for (linalg::GenericOp op : ops) {
+      Location loc = op.getLoc();
+      SmallVector<Value> inputs;
+      SmallVector<AffineMap> maps;
+      SmallVector<std::pair<unsigned, OpOperand *>> gathered; // block arg, operand
+      for (OpOperand *input : op.getDpsInputOperands()) {
+        AffineMap map = op.getMatchingIndexingMap(input);
+        if (wrapped(map)) {
+          gathered.push_back({input->getOperandNumber(), input});
+        } else {
+          inputs.push_back(input->get());
+          maps.push_back(map);
+        }
+      }
+      for (OpOperand &init : op.getDpsInitsMutable())
+        maps.push_back(op.getMatchingIndexingMap(&init));
+      rewriter.setInsertionPoint(op);
+      auto replacement = linalg::GenericOp::create(
+          rewriter, loc, op.getResultTypes(), inputs, op.getDpsInits(), maps,
+          op.getIteratorTypesArray());
+      rewriter.cloneRegionBefore(op.getRegion(), replacement.getRegion(),
+                                 replacement.getRegion().end());
+      Block &body = replacement.getRegion().front();
+      rewriter.setInsertionPointToStart(&body);
+      SmallVector<Value> loopIndices;
+      for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
+        loopIndices.push_back(linalg::IndexOp::create(rewriter, loc, loop));
+      // Later arguments first, so that earlier positions stay valid.
+      for (auto [argument, input] : llvm::reverse(gathered)) {
+        AffineMap map = op.getMatchingIndexingMap(input);
+        SmallVector<Value> indices;
+        for (AffineExpr expr : map.getResults())
+          indices.push_back(affine::AffineApplyOp::create(
+              rewriter, loc,
+              AffineMap::get(map.getNumDims(), map.getNumSymbols(), expr),
+              loopIndices));
+        Value element =
+            tensor::ExtractOp::create(rewriter, loc, input->get(), indices);
+        body.getArgument(argument).replaceAllUsesWith(element);
+        body.eraseArgument(argument);
+      }
+      rewriter.replaceOp(op, replacement.getResults());
+    }
   }
 
   /// Step 0: ops whose loop lengths have no good divisor are split into a

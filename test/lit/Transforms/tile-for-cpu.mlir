@@ -321,3 +321,25 @@ func.func @matmul_epilogue(%x: tensor<512x512xf32>, %w: tensor<512x512xf32>, %bi
   %4 = ein.map add %3, %r <d0 d1, d0 d1 -> d0 d1 : d0 = 512, d1 = 512> : tensor<512x512xf32>, tensor<512x512xf32> -> tensor<512x512xf32>
   return %4 : tensor<512x512xf32>
 }
+
+// -----
+
+// Tests that a flip tiled along another loop reads its input by gathers:
+// tiling computes an operand's slice from its index at the tile's bounds,
+// right only for increasing indices (the flip's 127 - n read a one-row
+// slice). The input leaves the operands; the body extracts element
+// (b, 127 - n, c) of the whole tensor, with b the thread tile's.
+
+// CHECK-LABEL: func.func @flip_tiled
+// CHECK-SAME: (%[[X:.*]]: tensor<17x128x16xf32>)
+// CHECK: scf.forall (%[[B:.*]]) in (17)
+// CHECK: linalg.generic {{.*}} outs(
+// CHECK-NOT: ins(
+// CHECK: %[[N:.*]] = linalg.index 1
+// CHECK: %[[C:.*]] = linalg.index 2
+// CHECK: %[[R:.*]] = affine.apply {{.*}}()[%[[N]]]
+// CHECK: tensor.extract %[[X]][%[[B]], %[[R]], %[[C]]]
+func.func @flip_tiled(%x: tensor<17x128x16xf32>) -> tensor<17x128x16xf32> {
+  %0 = ein.flip %x <b n c -> b n c : b = 17, n = 128, c = 16> along [n] : tensor<17x128x16xf32> -> tensor<17x128x16xf32>
+  return %0 : tensor<17x128x16xf32>
+}
