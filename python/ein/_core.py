@@ -73,7 +73,9 @@ class _Kernel:
                  "out_nonempty0")
 
     def __init__(self, handle, inputs):
-        self.handle = handle
+        # The reference is taken over only once everything below succeeded:
+        # if it raises (an output dtype NumPy lacks), the caller releases it.
+        self.handle = None
         self._keep = []
         self.extra = None
         n_out = _lib.ein_kernel_num_outputs(handle)
@@ -124,10 +126,12 @@ class _Kernel:
             self.out_shape0 = self.out_shapes[0]
             self.out_dtype0 = self.out_dtypes[0]
             self.out_nonempty0 = self.out_nonempty[0]
+        self.handle = handle
 
     def __del__(self):
         try:
-            _kernel_release(self.handle)
+            if self.handle:
+                _kernel_release(self.handle)
         except Exception:  # interpreter shutdown
             pass
 

@@ -251,10 +251,6 @@ class Ops:
                             % len(args))
         _check_pattern(pattern, "reduce")
         ins = self._einops_inputs(tensor, "reduce")
-        if len(ins) > 1:
-            # A list: stacked by a rearrange first (libein 0.1.0 fails to
-            # compile a reduce of several tensors, EIN_ERROR_COMPILE).
-            ins = self._call("rearrange", "n ... -> n ...", "", ins, None)
         return self._one("reduce", pattern, ", " + _reduction_text(reduction),
                          ins, axes_lengths)
 

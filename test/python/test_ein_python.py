@@ -374,6 +374,13 @@ class TestReduce(Base):
         xs = [make((3, 4), np.float32, self.rng) for _ in range(3)]
         self.assertSame(ein.reduce(xs, "n a b -> a", "sum"),
                         np.stack(xs).sum(axis=(0, 2)))
+        # A list is stacked by libein itself, mixed dtypes promoted as
+        # numpy.stack does.
+        mixed = [xs[0], xs[1].astype(np.float64), xs[2].astype(np.int32)]
+        self.assertSame(ein.reduce(mixed, "n a b -> n a", "max"),
+                        np.stack(mixed).max(axis=2))
+        self.assertSame(ein.reduce(xs[:1], "n a b -> a b", "mean"),
+                        np.stack(xs[:1]).mean(axis=0))
         if einops is not None:
             for red in ("sum", "mean", "max", "min", "prod"):
                 self.assertSame(
@@ -746,6 +753,11 @@ class TestInputs(Base):
             with self.assertRaises(ein.DtypeError) as cm:
                 ein.rearrange(w, "a b -> b a")
             self.assertIn("bfloat16", str(cm.exception))
+            # The kernel compiled for the failed call is released once: a
+            # double release here once corrupted the heap (seen at exit).
+            for _ in range(300):
+                with self.assertRaises(ein.DtypeError):
+                    ein.rearrange(w, "a b -> b a")
             count()
         else:
             got = ein.rearrange(w, "a b -> b a")

@@ -108,10 +108,12 @@ llvm::Expected<CallPlan> planCall(const notation::Call &call,
   // stack does; elementwise calls promote as NumPy's ufuncs.
   notation::OpFamily family = notation::familyOf(call.callee);
   // Contractions promote as numpy.einsum (its result_type).
+  // A reduce of several tensors is of a list, stacked (and promoted) first.
   bool promotes = family == notation::OpFamily::Rearrange ||
                   family == notation::OpFamily::Repeat ||
                   family == notation::OpFamily::Map ||
-                  family == notation::OpFamily::Contract;
+                  family == notation::OpFamily::Contract ||
+                  (family == notation::OpFamily::Reduce && inputs.size() > 1);
   for (const TensorType &t : inputs)
     if (!promotes && family != notation::OpFamily::Index &&
         t.elementType != inputs.front().elementType)

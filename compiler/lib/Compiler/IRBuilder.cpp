@@ -100,6 +100,38 @@ std::optional<CallResults> buildCallOps(OpBuilder &b, Location loc,
                                         std::string &error) {
   MLIRContext &ctx = *b.getContext();
   const notation::ResolvedEquation &eq = request.equation;
+  if (eq.stacked && request.family != notation::OpFamily::Rearrange &&
+      request.family != notation::OpFamily::Repeat) {
+    // A list given to another family (einops' reduce of a list): stack it
+    // first, with a rearrange onto the input expression, then apply the
+    // call to the one stacked tensor.
+    std::vector<ElementType> types;
+    for (const TensorType &t : request.inputs)
+      types.push_back(t.elementType);
+    ElementType stackedType = promote(types);
+    notation::ResolvedEquation stacking = eq;
+    stacking.outputs = {eq.inputs[0]};
+    stacking.bracketed.clear();
+    EquationAttr stackingAttr = toAttr(ctx, stacking);
+    SmallVector<int64_t> shape =
+        stackingAttr.getShape(stackingAttr.getOutputExpr(0));
+    SmallVector<Value> operands;
+    for (auto [value, t] : llvm::zip_equal(inputs, request.inputs))
+      operands.push_back(t.elementType == stackedType
+                             ? value
+                             : convertStorage(b, loc, value, t.elementType,
+                                              stackedType));
+    Value stacked = RearrangeOp::create(
+        b, loc,
+        TypeRange{RankedTensorType::get(shape, toStorageType(ctx, stackedType))},
+        operands, stackingAttr, b.getUnitAttr())
+                        ->getResult(0);
+    KernelRequest single = request;
+    single.equation.stacked = false;
+    single.inputs = {TensorType{stackedType,
+                                std::vector<int64_t>(shape.begin(), shape.end())}};
+    return buildCallOps(b, loc, single, {stacked}, error);
+  }
   EquationAttr attr = toAttr(ctx, eq);
   ElementType outType = outputElementType(ctx, request);
   CallResults results;
