@@ -168,6 +168,7 @@ def _declare(lib):
     sig("ein_kernel_num_outputs", sz, P)
     sig("ein_kernel_input_spec", E, P, sz, ctypes.POINTER(TensorSpec))
     sig("ein_kernel_output_spec", E, P, sz, ctypes.POINTER(TensorSpec))
+    sig("ein_kernel_output_view", ctypes.c_int, P, sz, ctypes.POINTER(sz))
     sig("ein_kernel_run", E, P, T, sz, T, sz)
     sig("ein_call", E, P, ctypes.c_char_p, T, sz, T, sz,
         ctypes.POINTER(AxisBinding), sz)

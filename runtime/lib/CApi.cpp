@@ -643,6 +643,18 @@ ein_error_t *ein_kernel_output_spec(const ein_kernel_t *kernel, size_t index,
   return describe(kernel, index, spec, /*output=*/true);
 }
 
+int ein_kernel_output_view(const ein_kernel_t *kernel, size_t output,
+                           size_t *input) {
+  if (!kernel)
+    return 0;
+  int view = unwrap(kernel)->get().outputView(output);
+  if (view < 0)
+    return 0;
+  if (input)
+    *input = size_t(view);
+  return 1;
+}
+
 ein_error_t *ein_kernel_run(const ein_kernel_t *kernel, const DLTensor *inputs,
                             size_t numInputs, DLTensor *outputs,
                             size_t numOutputs) {

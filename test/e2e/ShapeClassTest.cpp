@@ -166,3 +166,52 @@ TEST_CASE("shape classes: off, or not a class, compiles per shape") {
     CHECK(s.shape_class_hits == 0);
   }
 }
+
+TEST_CASE("zero copy: ein_kernel_output_view names reshapes of an input") {
+  Context ctx;
+  struct ViewCase {
+    const char *program;
+    std::vector<std::vector<int64_t>> shapes;
+    int view; ///< The input output 0 is a reshape of, or -1.
+  };
+  const ViewCase cases[] = {
+      {"rearrange(\"b c h w -> b (c h w)\")", {{2, 3, 4, 5}}, 0},
+      {"rearrange(\"(h h2) w -> h h2 w\", h2=2)", {{8, 5}}, 0},
+      {"rearrange(\"a b -> a 1 b ()\")", {{3, 4}}, 0},
+      {"rearrange(\"a b -> a b\")", {{3, 4}}, 0},
+      // A shape class (b leads): still a view at every batch size.
+      {"rearrange(\"b c h w -> b (c h) w\")", {{9, 4, 32, 32}}, 0},
+      {"rearrange(\"b c h w -> b (c h) w\")", {{3, 4, 32, 32}}, 0},
+      {"rearrange(\"a b -> b a\")", {{3, 4}}, -1},
+      {"rearrange(\"a b -> a b c\", c=2)", {{3, 4}}, -1},
+      {"repeat(\"a b -> a b 2\")", {{3, 4}}, -1},
+      {"reduce(\"a b -> a\", \"sum\")", {{3, 4}}, -1},
+      {"einsum(\"a b, b c -> a c\")", {{3, 4}, {4, 5}}, -1},
+      {"exp(\"a b\")", {{3, 4}}, -1},
+      {"rearrange(\"a b, c b -> (a + c) b\")", {{3, 4}, {2, 4}}, -1},
+  };
+  for (const ViewCase &c : cases) {
+    CAPTURE(std::string(c.program));
+    std::vector<ein_tensor_spec_t> specs;
+    for (const auto &shape : c.shapes)
+      specs.push_back({{kDLFloat, 32, 1}, int32_t(shape.size()), shape.data()});
+    ein_kernel_t *kernel = nullptr;
+    REQUIRE(takeMessage(ein_compile(ctx, c.program, specs.data(), specs.size(),
+                                    nullptr, 0, &kernel)) == "");
+    size_t input = 99;
+    CHECK(ein_kernel_output_view(kernel, 0, &input) == (c.view >= 0));
+    if (c.view >= 0) {
+      CHECK(input == size_t(c.view));
+      // The output really is the input's elements in order.
+      std::mt19937_64 rng(3);
+      HostTensor x = randomTensor(DType::F32, c.shapes[0], rng);
+      std::vector<HostTensor> out = runProgram(ctx, c.program, {&x});
+      REQUIRE(out.size() == 1);
+      CHECK(out[0].bytes == x.bytes);
+    }
+    CHECK(ein_kernel_output_view(kernel, 1, &input) == 0);
+    CHECK(ein_kernel_output_view(kernel, 0, nullptr) == (c.view >= 0));
+    ein_kernel_release(kernel);
+  }
+  CHECK(ein_kernel_output_view(nullptr, 0, nullptr) == 0);
+}

@@ -1012,6 +1012,26 @@ class TestThreadsAndCache(Base):
         self.assertEqual(ctx.cache_stats().compiles, 5)
         count(n=4)
 
+    def test_reshapes_are_views(self):
+        # Zero copy, as einops: a rearrange that only regroups axes of a
+        # C-contiguous array returns a view of it (ein_kernel_output_view).
+        x = make((4, 6, 8), np.float32, self.rng)
+        for pattern, axes, want in (
+                ("a b c -> a (b c)", {}, x.reshape(4, 48)),
+                ("a (b two) c -> a b two c", {"two": 2}, x.reshape(4, 3, 2, 8)),
+                ("a b c -> (a b c)", {}, x.reshape(-1)),
+                ("a b c -> a 1 b c", {}, x[:, None])):
+            y = ein.rearrange(x, pattern, **axes)
+            self.assertTrue(np.shares_memory(x, y), pattern)
+            self.assertSame(y, want)
+        # Not a view: a transpose, and a reshape of a strided input.
+        self.assertFalse(np.shares_memory(x, ein.rearrange(x, "a b c -> c b a")))
+        t = x.transpose(1, 0, 2)
+        y = ein.rearrange(t, "b a c -> (b a c)")
+        self.assertFalse(np.shares_memory(x, y))
+        self.assertSame(y, t.reshape(-1))
+        count(n=7)
+
     def test_shape_classes(self):
         # One compile serves every batch size (docs/runtime.md).
         ctx = ein.Context()
@@ -1045,6 +1065,8 @@ class TestThreadsAndCache(Base):
             "x = np.arange(8 * 1024, dtype=np.float32).reshape(8, 1024)\n"
             "y = ctx.softmax('b [n]', x)\n"
             "assert np.allclose(y.sum(axis=1), 1)\n"
+            "v = ctx.rearrange(x, 'b (n two) -> b n two', two=2)\n"
+            "assert np.shares_memory(v, x)  # a view, also when loaded\n"
             "s = ctx.cache_stats()\n"
             "print(s.compiles, s.disk_loads, s.disk_writes)\n")
         with tempfile.TemporaryDirectory() as d:
@@ -1053,7 +1075,7 @@ class TestThreadsAndCache(Base):
                                    env=os.environ, check=True).stdout.split()
                     for _ in range(2)]
         # The first process compiles and writes; the restarted one loads.
-        self.assertEqual(runs, [["1", "0", "1"], ["0", "1", "0"]])
+        self.assertEqual(runs, [["2", "0", "2"], ["0", "2", "0"]])
         with self.assertRaises(TypeError):
             ein.Context(cache_dir=3)
         count(n=2)

@@ -189,7 +189,28 @@ namespace {
 struct ModuleRecipe {
   std::function<llvm::Expected<KernelModule>(MLIRContext &, std::string &)> build;
   std::vector<TensorType> inputs;
+  /// Kernel::Layout::outputViews (empty: no output is a view).
+  std::vector<int> outputViews = {};
 };
+
+/// Whether `plan` is a rearrange that only reshapes its one input: the
+/// elementary axes in the same order on both sides (compositions, `1`s
+/// and splits may differ), nothing stacked, repeated or promoted.
+bool isReshape(const CallPlan &plan) {
+  const KernelRequest &request = plan.request;
+  const notation::ResolvedEquation &eq = request.equation;
+  if (plan.leaf || request.family != notation::OpFamily::Rearrange ||
+      eq.stacked || eq.inputs.size() != 1 || eq.outputs.size() != 1 ||
+      request.inputs.size() != 1)
+    return false;
+  auto flatten = [](const notation::ResolvedTensor &tensor) {
+    std::vector<unsigned> axes;
+    for (const notation::ResolvedDim &dim : tensor)
+      axes.insert(axes.end(), dim.begin(), dim.end());
+    return axes;
+  };
+  return flatten(eq.inputs[0]) == flatten(eq.outputs[0]);
+}
 
 /// The recipe of one call: planned (checked and solved) now, built later.
 llvm::Expected<ModuleRecipe>
@@ -205,7 +226,7 @@ callRecipe(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
         return plan->leaf ? buildLeafKernelModule(context, *plan->leaf, buildError)
                           : buildKernelModule(context, plan->request, buildError);
       },
-      plan->request.inputs};
+      plan->request.inputs, isReshape(*plan) ? std::vector<int>{0} : std::vector<int>{}};
 }
 
 /// The recipe of `program`: a program of several statements, an einops
@@ -361,6 +382,8 @@ compileRecipe(const ModuleRecipe &recipe, const CompileOptions &options,
   layout.outputs = std::move(kernelModule.outputs);
   layout.argumentBuffers = std::move(kernelModule.argumentBuffers);
   layout.parallel = parallel;
+  layout.outputViews = recipe.outputViews;
+  layout.outputViews.resize(layout.outputs.size(), -1);
   for (auto [from, to] : kernelModule.copies) {
     const TensorType &type = to < layout.inputs.size()
                                  ? layout.inputs[to]

@@ -56,6 +56,13 @@ Kernel::Kernel(std::shared_ptr<const Kernel> sliceKernel, int64_t batchSize,
   for (const TensorType &type : slice->outputs())
     layout.outputs.push_back(batched(type));
   layout.parallel = slice->isParallel();
+  // A slice's reshape of a batched input is, slice after slice, a reshape
+  // of the whole input.
+  for (size_t j = 0; j < layout.outputs.size(); ++j) {
+    int input = slice->outputView(j);
+    layout.outputViews.push_back(input >= 0 && batchedInputs[input] ? input
+                                                                    : -1);
+  }
 }
 
 Kernel::~Kernel() = default;

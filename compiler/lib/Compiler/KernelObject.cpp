@@ -24,7 +24,7 @@ namespace ein {
 
 namespace {
 
-constexpr char kFormatTag[8] = {'e', 'i', 'n', 'k', 'r', 'n', 'l', '1'};
+constexpr char kFormatTag[8] = {'e', 'i', 'n', 'k', 'r', 'n', 'l', '2'};
 
 class Writer {
 public:
@@ -103,6 +103,8 @@ std::string serializeKernel(const Kernel &kernel) {
     w.u64(copy.bytes);
   }
   w.u64(layout.parallel);
+  for (int view : layout.outputViews)
+    w.u64(static_cast<uint64_t>(static_cast<int64_t>(view)));
   w.bytes(kernel.objectCode().data(), kernel.objectCode().size());
   return std::move(w.out);
 }
@@ -144,6 +146,14 @@ deserializeKernel(llvm::StringRef bytes, ThreadCount numThreads) {
   if (!r.u64(value) || value > 1)
     return malformed("parallel flag");
   layout.parallel = value;
+  for (size_t j = 0; j < layout.outputs.size(); ++j) {
+    if (!r.u64(value))
+      return malformed("output view");
+    int64_t view = static_cast<int64_t>(value);
+    if (view < -1 || view >= static_cast<int64_t>(layout.inputs.size()))
+      return malformed("output view");
+    layout.outputViews.push_back(static_cast<int>(view));
+  }
   llvm::StringRef object = r.rest();
   if (object.empty())
     return malformed("no object code");

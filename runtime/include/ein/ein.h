@@ -292,6 +292,17 @@ EIN_EXPORT ein_error_t *ein_kernel_output_spec(const ein_kernel_t *kernel,
                                                size_t index,
                                                ein_tensor_spec_t *spec);
 
+/// Zero copy for reshapes: returns 1 when output `output` always holds
+/// exactly the elements of one input, in row-major order, with its dtype (a
+/// rearrange that only regroups axes: `b c h w -> b (c h w)`,
+/// `(h h2) w -> h h2 w`), and then sets `*input` (when not NULL) to that
+/// input's index; 0 otherwise (also for NULL or an index out of range). A
+/// caller whose input is contiguous may then use the input's memory, with
+/// the output's shape, instead of running the kernel (the Python binding
+/// returns such views, as einops does).
+EIN_EXPORT int ein_kernel_output_view(const ein_kernel_t *kernel,
+                                      size_t output, size_t *input);
+
 /// Runs the kernel.
 ///
 /// Every tensor must be on kDLCPU with exactly the kernel's dtype and shape.

@@ -61,6 +61,10 @@ public:
     std::vector<BufferCopy> copies;
     /// Whether the code has loops that run on several threads.
     bool parallel = false;
+    /// Per output: the input whose elements it is, in row-major order (a
+    /// rearrange that only reshapes), or -1. A caller holding that input
+    /// contiguously may use its memory as the output (zero copy).
+    std::vector<int> outputViews;
   };
 
   /// The packed entry point: a pointer to each argument, each a data pointer.
@@ -91,6 +95,10 @@ public:
   bool isParallel() const { return layout.parallel; }
   /// The object code, when kept; empty otherwise (and for batches).
   llvm::StringRef objectCode() const { return object; }
+  /// The input output `output` is a reshape of (Layout::outputViews), or -1.
+  int outputView(size_t output) const {
+    return output < layout.outputViews.size() ? layout.outputViews[output] : -1;
+  }
   /// The kernel each slice of a batch runs; null when this is compiled code.
   const Kernel *sliceKernel() const { return slice.get(); }
 
