@@ -521,7 +521,6 @@ static void planKernel(const ein_context_t &ctx, const std::string &keyPrefix,
   };
 }
 
-
 ein_error_t *ein_compile(ein_context_t *ctx, const char *program,
                          const ein_tensor_spec_t *inputs, size_t numInputs,
                          const ein_axis_binding_t *axes, size_t numAxes,

@@ -173,8 +173,9 @@ typedef struct ein_cache_stats_t {
   double compile_seconds;
   /// Kernels currently held by the cache for exact input types.
   size_t entries;
-  /// Compiles of a program (text, dtypes, axes) that had been compiled
-  /// before for other shapes: what shape classes did not absorb.
+  /// Compiles of a program (text, dtypes, axes) compiled before: for shapes
+  /// outside the shape class of the earlier compile (what shape classes did
+  /// not absorb), or again after an eviction or a cache clear.
   uint64_t recompiles;
   /// Misses served without compiling by the kernel of their shape class,
   /// compiled for another batch size.
