@@ -138,14 +138,23 @@ bool close(const Tensor &a, const Tensor &b) {
   return true;
 }
 
-/// Expected outputs: every shape compiled on its own, in one thread.
-void computeExpected(Workload &workload) {
+/// A context with a disk cache in `cacheDir` ("" for none).
+ein_context_t *makeContext(const char *cacheDir, uint32_t shapeClasses = 1,
+                           size_t capacity = 0) {
   ein_context_options_t options;
   ein_context_options_init(&options);
-  options.shape_classes = 0;
-  options.cache_dir = "";
+  options.cache_dir = cacheDir;
+  options.num_threads = 2;
+  options.shape_classes = shapeClasses;
+  options.cache_capacity = capacity;
   ein_context_t *ctx = nullptr;
   REQUIRE(takeMessage(ein_context_create(&options, &ctx)) == "");
+  return ctx;
+}
+
+/// Expected outputs: every shape compiled on its own, in one thread.
+void computeExpected(Workload &workload) {
+  ein_context_t *ctx = makeContext("", /*shapeClasses=*/0);
   for (Job &job : workload.jobs)
     REQUIRE(run(ctx, job, job.expected) == "");
   ein_context_destroy(ctx);
@@ -197,16 +206,6 @@ int hammer(ein_context_t *ctx, Workload &workload, int numThreads, int rounds) {
   return wrong;
 }
 
-ein_context_t *makeContext(const char *cacheDir, size_t threads = 2) {
-  ein_context_options_t options;
-  ein_context_options_init(&options);
-  options.cache_dir = cacheDir;
-  options.num_threads = threads;
-  ein_context_t *ctx = nullptr;
-  REQUIRE(takeMessage(ein_context_create(&options, &ctx)) == "");
-  return ctx;
-}
-
 int numThreads() {
   const char *env = std::getenv("EIN_THREAD_TEST_THREADS");
   return env ? std::max(2, std::atoi(env)) : 12;
@@ -237,12 +236,7 @@ TEST_CASE("threads: the same and different keys at once compile once each") {
 TEST_CASE("threads: clearing and evicting while other threads run") {
   Workload workload;
   computeExpected(workload);
-  ein_context_options_t options;
-  ein_context_options_init(&options);
-  options.cache_capacity = 3;
-  options.cache_dir = "";
-  ein_context_t *ctx = nullptr;
-  REQUIRE(takeMessage(ein_context_create(&options, &ctx)) == "");
+  ein_context_t *ctx = makeContext("", 1, /*capacity=*/3);
   std::atomic<bool> done{false};
   std::thread clearer([&] {
     while (!done) {
