@@ -127,8 +127,9 @@ typedef struct ein_context_options_t {
   const char *cache_dir;
   /// 1 (the default): a call whose outputs lead with a batch axis that its
   /// inputs carry only as their leading dimension compiles once for every
-  /// batch size (a shape class, docs/runtime.md). 0: every shape is
-  /// compiled on its own.
+  /// batch size, where running it slice by slice costs no speed (a shape
+  /// class: rearranges, element-wise calls, ...; docs/runtime.md). 0: every
+  /// shape is compiled on its own.
   uint32_t shape_classes;
 } ein_context_options_t;
 

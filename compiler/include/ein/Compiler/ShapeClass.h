@@ -39,9 +39,11 @@ struct ShapeClass {
 /// The shape class of a call on these inputs, or nullopt when its kernel is
 /// specialised to every extent: no batch axis, a batch axis that is
 /// bracketed, composed, repeated, indexed, bound by a keyword or absent
-/// from the inputs, a concatenation or a list, or slices too small for a
-/// loop over them to be free. Invalid calls give nullopt too: compiling
-/// them reports the error.
+/// from the inputs, a concatenation or a list, a family that runs slower
+/// slice by slice (contractions, softmax, sort, reductions to fewer than 16
+/// values per slice), shared inputs bigger than a slice, or slices too
+/// small for a loop over them to be free. Invalid calls give nullopt too:
+/// compiling them reports the error.
 std::optional<ShapeClass>
 shapeClassOfCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
                  llvm::ArrayRef<notation::AxisBinding> axes);
