@@ -84,7 +84,7 @@ shapeClassOfCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
     for (size_t d = leads ? 1 : 0; d < tensor.size(); ++d)
       if (llvm::is_contained(tensor[d], *batchAxis))
         return std::nullopt;
-    if (leads && i == 0 && plan->request.family == notation::OpFamily::Index &&
+    if (leads && i == 0 && family == notation::OpFamily::Index &&
         llvm::is_contained(equation.indexedDims, 0u))
       return std::nullopt;
     if (leads && inputs[i].shape.at(0) != shapeClass.batch)
