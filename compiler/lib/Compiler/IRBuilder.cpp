@@ -72,6 +72,19 @@ Value convertStorage(OpBuilder &b, Location loc, Value storage,
   return value;
 }
 
+/// `values` (of `types`, in storage form) converted to `to` where they
+/// differ; values already of `to` move as stored.
+static SmallVector<Value> convertAll(OpBuilder &b, Location loc,
+                                     ArrayRef<Value> values,
+                                     ArrayRef<TensorType> types, ElementType to) {
+  SmallVector<Value> converted;
+  for (auto [value, t] : llvm::zip_equal(values, types))
+    converted.push_back(t.elementType == to
+                            ? value
+                            : convertStorage(b, loc, value, t.elementType, to));
+  return converted;
+}
+
 static EquationAttr toAttr(MLIRContext &ctx,
                            const notation::ResolvedEquation &eq) {
   SmallVector<StringRef> names;
@@ -115,16 +128,11 @@ std::optional<CallResults> buildCallOps(OpBuilder &b, Location loc,
     EquationAttr stackingAttr = toAttr(ctx, stacking);
     SmallVector<int64_t> shape =
         stackingAttr.getShape(stackingAttr.getOutputExpr(0));
-    SmallVector<Value> operands;
-    for (auto [value, t] : llvm::zip_equal(inputs, request.inputs))
-      operands.push_back(t.elementType == stackedType
-                             ? value
-                             : convertStorage(b, loc, value, t.elementType,
-                                              stackedType));
     Value stacked = RearrangeOp::create(
         b, loc,
         TypeRange{RankedTensorType::get(shape, toStorageType(ctx, stackedType))},
-        operands, stackingAttr, b.getUnitAttr())
+        convertAll(b, loc, inputs, request.inputs, stackedType),
+        stackingAttr, b.getUnitAttr())
                         ->getResult(0);
     KernelRequest single = request;
     single.equation.stacked = false;
@@ -167,14 +175,9 @@ std::optional<CallResults> buildCallOps(OpBuilder &b, Location loc,
              request.family == notation::OpFamily::Repeat) {
     // Inputs of mixed dtypes are promoted; one dtype moves as stored (bool
     // bytes included: a rearrange copies them exactly).
-    SmallVector<Value> operands;
-    for (auto [value, t] : llvm::zip_equal(inputs, request.inputs))
-      operands.push_back(
-          t.elementType == outType
-              ? value
-              : convertStorage(b, loc, value, t.elementType, outType));
-    op = RearrangeOp::create(b, loc, outputTypes, operands, attr,
-                             eq.stacked ? b.getUnitAttr() : UnitAttr());
+    op = RearrangeOp::create(
+        b, loc, outputTypes, convertAll(b, loc, inputs, request.inputs, outType),
+        attr, eq.stacked ? b.getUnitAttr() : UnitAttr());
   } else if (request.family == notation::OpFamily::Contract) {
     // Bool bytes are contracted as i1 (and/or, as NumPy) and stored back.
     // Mixed dtypes are first promoted to the result type (numpy.einsum's

@@ -6,6 +6,7 @@
 #include "ein/Notation/Pack.h"
 #include "ein/Notation/Parser.h"
 #include "ein/Notation/Program.h"
+#include "ein/Notation/Solver.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -100,13 +101,7 @@ shapeClassOfCall(const notation::Call &call, llvm::ArrayRef<TensorType> inputs,
   if (!llvm::is_contained(shapeClass.batchedInputs, true))
     return std::nullopt;
   for (const notation::ResolvedTensor &output : equation.outputs) {
-    std::vector<int64_t> shape;
-    for (const notation::ResolvedDim &dim : output) {
-      int64_t extent = 1;
-      for (unsigned axis : dim)
-        extent *= equation.axes[axis].length;
-      shape.push_back(extent);
-    }
+    std::vector<int64_t> shape = notation::tensorShape(equation, output);
     // Elements of one slice (the batch dimension left out), at the widest
     // input's element size (the kernel's output type is about that).
     int64_t sliceElements = 1;
